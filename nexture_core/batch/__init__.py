@@ -1,0 +1,214 @@
+"""Batches: many maps and UDIM sets, split into tasks, run locally or on a Ray cluster, resumable.
+
+``run_batch(job, engine)`` plans the tasks (:mod:`.plan`), skips those the resume
+manifest (:mod:`.manifest`) records as finished with the same inputs and
+settings, runs the rest with the chosen engine (:mod:`.local`, :mod:`.ray_engine`)
+and records each success as it arrives.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+from ..errors import NextureError, SettingsError
+from ..progress import ProgressFn
+from .jobfile import BatchJob, WorkItem, load_job
+from .local import Outcome, Runner, run_local
+from .manifest import Manifests, digest_inputs, fingerprint
+from .plan import Task, plan_job
+from .tasks import run_task, scratch_folders
+
+ENGINES = ("local", "ray")
+FINGERPRINT_VERSION = 1
+
+__all__ = ["BatchJob", "BatchReport", "WorkItem", "load_job", "plan_job", "run_batch", "run_task", "Task", "Outcome"]
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: outcomes of the tasks that ran and the ids skipped as already done."""
+
+    outcomes: List[Outcome] = field(default_factory=list)
+    skipped: List[str] = field(default_factory=list)
+    recorded: Dict[str, List[str]] = field(default_factory=dict)  # id -> outputs, also of skipped tasks
+    tasks: List[Task] = field(default_factory=list)
+
+    @property
+    def failed(self) -> List[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every task succeeded (or was already done), 1 when some failed."""
+        return 0 if self.ok else 1
+
+    def outputs(self) -> List[str]:
+        """Final output files (not scratch), in task order, including skipped tasks'."""
+        out: List[str] = []
+        for t in self.tasks:
+            if t.kind != "context":
+                out.extend(self.recorded.get(t.id, []))
+        return out
+
+    def raise_for_failures(self) -> None:
+        """Raise a NextureError naming every failed task (its own sentence first)."""
+        if self.failed:
+            first = self.failed[0]
+            others = f" ({len(self.failed) - 1} more task(s) failed too)" if len(self.failed) > 1 else ""
+            if first.status == "cancelled":
+                from ..errors import Cancelled
+
+                raise Cancelled()
+            raise NextureError(f"{first.task.label}: {first.error}{others}")
+
+
+def _fingerprints(tasks: List[Task], manifests: Manifests) -> None:
+    """Fill ``task.fingerprint`` from settings, templates, input bytes and dependencies."""
+    by_id: Dict[str, Task] = {}
+    for t in tasks:
+        req = t.request
+        manifest = manifests.for_folder(t.folder)
+        parts = {
+            "version": FINGERPRINT_VERSION,
+            "kind": t.kind,
+            "settings": req.settings.to_dict(),
+            "patterns": list(req.patterns),
+            "output": req.output,
+            "read": [req.channel, req.part, req.nan, req.output_format, req.output_dtype, req.id_values],
+            "inputs": digest_inputs(manifest, t.inputs),
+            "sides": t.context.get("sides"),
+            "deps": [by_id[d].fingerprint for d in t.deps if d in by_id],
+        }
+        t.fingerprint = fingerprint(parts)
+        by_id[t.id] = t
+
+
+def run_batch(
+    job: BatchJob,
+    engine: str = "local",
+    *,
+    runner: Optional[Runner] = None,
+    address: Optional[str] = None,
+    progress: Optional[ProgressFn] = None,
+    cancel: Optional[threading.Event] = None,
+    use_manifest: bool = True,
+    force: bool = False,
+    slots: Optional[int] = None,
+    log: Optional[Callable[[str], None]] = print,
+    keep_scratch: bool = False,
+) -> BatchReport:
+    """Run a job's tasks on ``engine`` ("local" or "ray"); returns a :class:`BatchReport`.
+
+    ``runner(task, progress, cancel) -> [paths]`` does one task (default
+    :func:`run_task`, which calls ``nexture_core.api.synthesize_file``). With
+    ``use_manifest`` finished tasks are recorded in ``.nexture-manifest.json`` in
+    their output folder, and tasks already recorded with the same fingerprint and
+    existing outputs are skipped (``force`` redoes everything). ``log`` gets one
+    line per finished task. Raises NextureError for a bad job before any work.
+    """
+    if engine not in ENGINES:
+        raise SettingsError(f"--engine {engine!r} is unknown; use 'local' or 'ray'.")
+    runner = runner or run_task
+    tasks = plan_job(job)
+    manifests = Manifests()
+    _fingerprints(tasks, manifests)
+    report = BatchReport(tasks=tasks)
+    pending: List[Task] = []
+    for t in tasks:
+        m = manifests.for_folder(t.folder)
+        if use_manifest and not force and m.is_done(t.id, t.fingerprint):
+            report.skipped.append(t.id)
+            report.recorded[t.id] = list(m.tasks[t.id]["outputs"])
+        else:
+            pending.append(t)
+    pending = _drop_unneeded_contexts(pending, report.skipped)
+    if use_manifest:
+        manifests.save_all()  # the file-digest cache, even if nothing runs
+    lock = threading.Lock()
+    finished = [0]
+    total = len(pending)
+    if log is not None and report.skipped:
+        log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
+
+    def on_done(outcome: Outcome) -> None:
+        with lock:
+            finished[0] += 1
+            t = outcome.task
+            m = manifests.for_folder(t.folder)
+            if outcome.ok:
+                report.recorded[t.id] = outcome.outputs
+                if use_manifest:
+                    m.record(t.id, t.fingerprint, outcome.outputs, outcome.seconds)
+            elif use_manifest:
+                m.forget(t.id)
+            if use_manifest:
+                m.save()
+            if log is not None:
+                if outcome.ok:
+                    log(f"[{finished[0]}/{total}] done   {t.label}  {outcome.seconds:.1f} s")
+                else:
+                    log(f"[{finished[0]}/{total}] {outcome.status.upper():6s} {t.label}: {outcome.error}")
+            if engine == "ray" and progress is not None:
+                progress(finished[0] / max(1, total), f"{finished[0]}/{total} tasks", None)
+
+    if engine == "local":
+        report.outcomes = run_local(pending, runner, retries=job.retries, slots=slots, progress=progress, cancel=cancel, on_done=on_done)
+    else:
+        from .ray_engine import run_ray
+
+        report.outcomes = run_ray(pending, runner, retries=job.retries, address=address, on_done=on_done)
+    if not keep_scratch:
+        _clean_scratch(tasks, report)
+    return report
+
+
+def _drop_unneeded_contexts(pending: List[Task], skipped: List[str]) -> List[Task]:
+    """A context synthesis whose joins are all done already need not run again."""
+    done = set(skipped)
+    needed = {d for t in pending for d in t.deps}
+    return [t for t in pending if t.kind != "context" or t.id in needed or t.id.rsplit("/", 1)[0] not in done]
+
+
+def _clean_scratch(tasks: List[Task], report: BatchReport) -> None:
+    """Delete an item's context syntheses once every join of the item is done."""
+    ok = set(report.skipped) | {o.task.id for o in report.outcomes if o.ok}
+    for item, folders in scratch_folders(tasks).items():
+        joins = [t for t in tasks if t.item == item and t.kind == "join"]
+        if joins and all(t.id in ok for t in joins):
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+            for parent in sorted({f.parent for f in folders} | {f.parent.parent for f in folders}, key=lambda p: -len(p.parts)):
+                try:
+                    parent.rmdir()  # only when empty
+                except OSError:
+                    pass
+
+
+def terminal_progress(enabled: bool) -> Optional[ProgressFn]:
+    """One progress bar for the whole batch on stderr (None when not wanted)."""
+    if not enabled:
+        return None
+    import time
+
+    state = {"last": 0.0, "start": time.monotonic()}
+
+    def bar(fraction: float, stage: str, preview=None) -> None:
+        now = time.monotonic()
+        if now - state["last"] < 0.2 and fraction < 1.0:
+            return
+        state["last"] = now
+        filled = "#" * int(30 * fraction)
+        elapsed = now - state["start"]
+        eta = f"{elapsed * (1 - fraction) / fraction:6.0f}s left" if fraction > 0.02 else " " * 12
+        sys.stderr.write(f"\r[{filled:<30}] {fraction * 100:5.1f}% {eta}  {stage[:50]:<50}")
+        sys.stderr.flush()
+
+    return bar

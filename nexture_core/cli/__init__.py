@@ -1,0 +1,1 @@
+"""The ``nexture`` command line: a thin shell over the library."""

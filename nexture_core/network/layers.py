@@ -1,0 +1,133 @@
+"""A feature network as a flat list of valid (unpadded) operations.
+
+Why valid convolutions: the image is padded once, by the network's receptive
+radius, before the first layer. Then every feature depends only on the pixels
+under its receptive field, so a block of the image plus a halo gives *exactly*
+the features the whole image would: the statistics the loss sees stay global
+and exact however the image is cut into blocks (see :mod:`..synthesis.blocks`).
+Each tapped layer carries its grid (offset and stride in input pixels) so a
+block knows which feature positions are its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Feature position j of a layer sits at input coordinate ``offset + stride * j``."""
+
+    offset: float
+    stride: int
+
+
+class ValidFeatureNet(nn.Module):
+    """Runs conv/relu/pool ops without padding and returns the tapped activations.
+
+    Input: (B, 3, H, W) in [0, 1], already padded by :attr:`halo` on every side.
+    Output: one (B, C_l, H_l, W_l) tensor per tapped layer.
+    """
+
+    def __init__(self, ops: Sequence[Tuple[str, object]], taps: Sequence[int], names: Sequence[str], halo: int) -> None:
+        super().__init__()
+        self.kinds = [kind for kind, _ in ops]
+        self.convs = nn.ModuleList([m for kind, m in ops if kind == "conv"])
+        self.taps = list(taps)
+        self.names = list(names)
+        self.halo = int(halo)
+        self.grids = self._grids()
+        self.channels = self._channels()
+        for p in self.parameters():
+            p.requires_grad_(False)
+
+    # An avg-pooled VGG gives smoother gradients than max pooling for synthesis
+    # (Gatys et al. 2015); the weights are the same.
+    def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
+        out: List[torch.Tensor] = []
+        conv_i = 0
+        for i, kind in enumerate(self.kinds):
+            if kind == "conv":
+                x = self.convs[conv_i](x)
+                conv_i += 1
+            elif kind == "relu":
+                x = F.relu(x)
+            elif kind == "pool":
+                x = F.avg_pool2d(x, 2, 2)
+            if i in self.taps:
+                out.append(x)
+            if i >= self.taps[-1]:
+                break
+        return out
+
+    def _grids(self) -> List[Grid]:
+        offset, stride, grids, conv_i = 0.0, 1, [], 0
+        for i, kind in enumerate(self.kinds):
+            if kind == "conv":
+                k = self.convs[conv_i].kernel_size[0]
+                offset += stride * (k - 1) / 2.0
+                conv_i += 1
+            elif kind == "pool":
+                offset += stride * 0.5
+                stride *= 2
+            if i in self.taps:
+                grids.append(Grid(offset, stride))
+            if i >= self.taps[-1]:
+                break
+        return grids
+
+    def _channels(self) -> List[int]:
+        chans, conv_i, last = [], 0, 3
+        for i, kind in enumerate(self.kinds):
+            if kind == "conv":
+                last = self.convs[conv_i].out_channels
+                conv_i += 1
+            if i in self.taps:
+                chans.append(last)
+            if i >= self.taps[-1]:
+                break
+        return chans
+
+    def truncated(self, taps: int) -> "ValidFeatureNet":
+        """The same weights, stopping at the first ``taps`` tapped layers (cheaper fine levels)."""
+        if taps >= len(self.taps):
+            return self
+        ops: List[Tuple[str, object]] = []
+        conv_i = 0
+        for i, kind in enumerate(self.kinds):
+            if i > self.taps[taps - 1]:
+                break
+            if kind == "conv":
+                ops.append(("conv", self.convs[conv_i]))
+                conv_i += 1
+            else:
+                ops.append((kind, None))
+        last = self.grids[taps - 1]
+        halo = int(((last.offset + 1 + 7) // 8) * 8)
+        net = ValidFeatureNet(ops, self.taps[:taps], self.names[:taps], halo=halo)
+        net.source = getattr(self, "source", "") + f" to {self.names[taps - 1]}"
+        return net
+
+    @property
+    def alignment(self) -> int:
+        """Blocks must start on multiples of this many pixels so pooling windows line up."""
+        return max(g.stride for g in self.grids)
+
+    def macs_per_pixel(self) -> float:
+        """Multiply-adds per input pixel for one forward pass (for the speed limit)."""
+        total, scale, conv_i = 0.0, 1.0, 0
+        for i, kind in enumerate(self.kinds):
+            if kind == "conv":
+                c = self.convs[conv_i]
+                total += scale * c.in_channels * c.out_channels * c.kernel_size[0] * c.kernel_size[1]
+                conv_i += 1
+            elif kind == "pool":
+                scale /= 4.0
+            if i >= self.taps[-1]:
+                break
+        return total

@@ -1,0 +1,346 @@
+"""Structure-preserving texture synthesis on a pyramid, block by block.
+
+For each pyramid level, coarsest first, the output map ``x`` (input units) is
+optimised so that
+- its Gaussian low-pass equals the input's (the broad forms), and
+- the deep-feature moments of its detail band, normalised to the target
+  amplitude, equal the pattern's at the same pixel scale (one region per
+  pattern, weighted by the masks when there are several).
+The first level starts from the input's broad forms plus noise, so the detail
+is built from scratch, never copied. Each finer level starts from the one below,
+upsampled. A histogram match of the detail band and a structure correction end
+each level.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .. import filters
+from ..errors import SettingsError
+from ..network import load_backbone
+from ..network.layers import ValidFeatureNet
+from ..progress import ProgressFn, check_cancel
+from ..settings import Settings
+from .blocks import Block, _own_range, gather, moments_with_graph, plan_blocks, scatter
+from .loss import TargetStats, moment_loss, texture_loss
+from .memory import DEFAULT_BUDGET_GIB, PeakMemory, is_out_of_memory, plan_block_size
+from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram
+
+STRUCTURE_WEIGHT = 10.0
+LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
+MIN_LEVEL_SIDE = 96
+MIN_PATTERN_SIDE = 128
+MAX_LEVELS = 4
+FINE_LEVEL_TAPS = 3
+PREVIEW_SECONDS = 1.0
+PREVIEW_SIDE = 384
+
+
+@dataclass
+class Region:
+    """One pattern's part of a synthesis: its pixels at output scale and its amplitude."""
+
+    key: str
+    disp: torch.Tensor  # (1, 1, h, w) pattern displacement, [0, 1]
+    multiplier: float  # output px per pattern px
+    target_std: float  # detail std wanted at level 0, output units
+    wrap: bool  # the pattern tiles
+
+
+@dataclass
+class SynthesisStats:
+    seconds: float
+    peak_memory_bytes: int
+    device: str
+    block_size: int
+    blocks: int
+    levels: int
+    iterations: int
+    final_loss: float
+    network: str
+
+
+def pick_device(name: str) -> torch.device:
+    """``auto`` prefers CUDA, then Apple MPS, then the CPU; an absent GPU is a clear error."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise SettingsError(f"--device {name}: no CUDA GPU is available to this torch build; use --device cpu or auto.")
+        return torch.device(name)
+    if name == "mps":
+        if getattr(torch.backends, "mps", None) is None or not torch.backends.mps.is_available():
+            raise SettingsError("--device mps: Apple Metal is not available here; use --device cpu or auto.")
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def autocast_dtype(settings: Settings, device: torch.device) -> Optional[torch.dtype]:
+    if device.type != "cuda" or settings.precision == "float32":
+        return None
+    return torch.bfloat16 if settings.precision == "bfloat16" else torch.float16
+
+
+def level_count(height: int, width: int, regions: Sequence[Region]) -> int:
+    """Levels such that the coarsest map and every pattern at that scale stay analysable."""
+    n = 1
+    while n < MAX_LEVELS:
+        f = 2**n
+        if min(height, width) / f < MIN_LEVEL_SIDE:
+            break
+        if any(min(r.disp.shape[-2:]) * r.multiplier / f < MIN_PATTERN_SIDE for r in regions):
+            break
+        n += 1
+    return n
+
+
+class Synthesis:
+    """One synthesis run over a pyramid; see the module docstring."""
+
+    def __init__(
+        self,
+        image: np.ndarray,
+        regions: Sequence[Region],
+        sigma: float,
+        settings: Settings,
+        progress: Optional[ProgressFn] = None,
+        cancel: Optional[threading.Event] = None,
+        weights: Optional[Sequence[np.ndarray]] = None,
+        keep_input: Optional[np.ndarray] = None,
+        targets: Optional[TargetCache] = None,
+    ) -> None:
+        self.settings = settings
+        self.device = pick_device(settings.device)
+        self.net: ValidFeatureNet = load_backbone(settings.backbone, settings.weights, self.device)
+        self.autocast = autocast_dtype(settings, self.device)
+        self.regions = list(regions)
+        self.sigma = float(sigma)
+        self.progress = progress
+        self.cancel = cancel
+        self.wrap = bool(settings.tileable)
+        self.input = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None, None]
+        h, w = image.shape[:2]
+        self.height, self.width = h * settings.upscale, w * settings.upscale
+        self.region_maps = None if weights is None else [np.asarray(m, dtype=np.float32) for m in weights]
+        self.keep_input = keep_input
+        self.targets = targets or TargetCache()
+        self.budget = settings.max_memory_gb or DEFAULT_BUDGET_GIB
+        self.value_bytes = 2 if self.autocast is not None else 4
+        self._last_preview = 0.0
+        self.iterations_done = 0
+        self.final_loss = float("nan")
+        self.block_size = 0
+        self.block_count = 0
+
+    # -- public --------------------------------------------------------------
+    def run(self) -> np.ndarray:
+        """The synthesized map, (H*upscale, W*upscale) float32 in the input's units."""
+        started = time.monotonic()
+        self.peak = PeakMemory(self.device)
+        torch.backends.cudnn.benchmark = self.device.type == "cuda"
+        levels = level_count(self.height, self.width, self.regions)
+        iters = self.settings.level_iterations(levels)
+        sizes = [(math.ceil(self.height / 2**k), math.ceil(self.width / 2**k)) for k in range(levels)]
+        work = [iters[levels - 1 - k] * sizes[k][0] * sizes[k][1] for k in range(levels)]
+        self._work_total = float(sum(work)) or 1.0
+        self._work_done = 0.0
+        self._levels = levels
+        gen = torch.Generator().manual_seed(int(self.settings.seed))
+        x: Optional[torch.Tensor] = None
+        for step, k in enumerate(range(levels - 1, -1, -1)):
+            check_cancel(self.cancel)
+            x = self._run_level(k, step, sizes[k], iters[step], x, gen)
+        assert x is not None
+        out = x[0, 0]
+        if self.keep_input is not None:
+            keep = torch.from_numpy(self.keep_input).to(out.device)
+            up = filters.resize(self.input.to(out.device), (self.height, self.width), wrap=self.wrap)[0, 0]
+            out = out * (1 - keep) + up * keep
+        self.seconds = time.monotonic() - started
+        return out.detach().cpu().numpy().astype(np.float32)
+
+    def stats(self) -> SynthesisStats:
+        return SynthesisStats(
+            seconds=round(self.seconds, 3),
+            peak_memory_bytes=self.peak.peak_bytes(),
+            device=str(self.device),
+            block_size=self.block_size,
+            blocks=self.block_count,
+            levels=self._levels,
+            iterations=self.iterations_done,
+            final_loss=self.final_loss,
+            network=getattr(self.net, "source", "?"),
+        )
+
+    # -- one level ----------------------------------------------------------
+    def _run_level(self, k: int, step: int, size, iterations: int, previous: Optional[torch.Tensor], gen: torch.Generator) -> torch.Tensor:
+        dev = self.device
+        f = 2**k
+        sigma = self.sigma / f
+        h, w = size
+        self._stage = f"level {step + 1}/{self._levels} ({w}x{h})"
+        self._report(0.0, "analysing patterns")
+        # The finest level only sharpens what coarser levels laid out: layers to
+        # relu3_1 suffice there and cost less than half of the full network.
+        self.level_net = self.net.truncated(FINE_LEVEL_TAPS) if (k == 0 and self._levels >= 2) else self.net
+        plan = plan_block_size(self.level_net, h, w, self.budget, self.value_bytes)
+        self.block_size = plan.block
+        targets = [self._target(r, r.multiplier / f, sigma) for r in self.regions]
+        amp0 = [self._target(r, r.multiplier, self.sigma) for r in self.regions] if k else targets
+        # Amplitude wanted at this level: the pattern's own detail loses energy when reduced.
+        stds = [r.target_std * t.detail_std / a.detail_std for r, t, a in zip(self.regions, targets, amp0)]
+        weights = self._weights((h, w))
+        std_map = self._std_map(weights, stds, (h, w))
+        source = filters.resize(self.input.to(dev), (h, w), wrap=self.wrap)
+        structure = filters.lowpass(source, sigma, self.wrap)
+        if previous is None:
+            x = structure + (structure - filters.lowpass(structure, sigma, self.wrap))
+            noise = torch.randn((1, 1, h, w), generator=gen).to(dev)
+            noise = filters.detail(noise, sigma, self.wrap)
+            x = x + noise / noise.std().clamp_min(1e-8) * std_map
+        else:
+            x = filters.resize(previous, (h, w), wrap=self.wrap)
+            noise = torch.randn((1, 1, h, w), generator=gen).to(dev)
+            x = x + 0.25 * noise * std_map
+        unit = Z_SPREAD * float(std_map.mean())
+        v = (x / unit).detach().requires_grad_(True)
+        optimizer = torch.optim.Adam([v], lr=LEARNING_RATE)
+        layer_weights = self._layer_weights(weights, h, w) if weights is not None else None
+        for it in range(iterations):
+            check_cancel(self.cancel)
+            optimizer.zero_grad(set_to_none=True)
+            loss = self._objective(v, unit, sigma, structure, std_map, targets, layer_weights, (h, w))
+            optimizer.step()
+            self.final_loss = loss
+            self.iterations_done += 1
+            self._work_done += h * w
+            self._report((it + 1) / iterations, f"iteration {it + 1}/{iterations}", v, unit)
+        with torch.no_grad():
+            x = v.detach() * unit
+            x = self._match_histograms(x, sigma, targets, stds, weights)
+            for _ in range(3):
+                x = x + (structure - filters.lowpass(x, sigma, self.wrap))
+        return x
+
+    def _objective(self, v, unit, sigma, structure, std_map, targets, layer_weights, size) -> float:
+        """Loss at ``v``; leaves its gradient in ``v.grad``. Halves the block on CUDA OOM."""
+        while True:
+            try:
+                return self._objective_once(v, unit, sigma, structure, std_map, targets, layer_weights, size)
+            except Exception as exc:
+                if not is_out_of_memory(exc) or self.block_size <= 64:
+                    raise
+                v.grad = None
+                if self.device.type == "cuda":
+                    torch.cuda.empty_cache()
+                self.block_size = max(64, self.block_size // 2)
+
+    def _objective_once(self, v, unit, sigma, structure, std_map, targets, layer_weights, size) -> float:
+        h, w = size
+        x = v * unit
+        z = 0.5 + filters.detail(x, sigma, self.wrap) / (Z_SPREAD * std_map)
+        net = self.level_net
+        padded = filters.pad_image(z, net.halo, self.wrap)
+        blocks = plan_blocks(h, w, self.block_size, net.alignment)
+        self.block_count = len(blocks)
+        gains = [1.0] * len(targets)
+        taps = len(self.level_net.taps)
+        targets = [TargetStats(t.stats.means[:taps], t.stats.grams[:taps]) for t in targets]
+        region_fn = self._region_fn(layer_weights)
+        structure_loss = STRUCTURE_WEIGHT * ((filters.lowpass(x, sigma, self.wrap) - structure) ** 2).mean() / (unit / Z_SPREAD) ** 2
+        if len(blocks) == 1:
+            sums, grams, wts = moments_with_graph(net, padded, blocks[0], len(targets), region_fn, self.autocast)
+            loss = texture_loss(sums, grams, wts, targets, gains) + structure_loss
+            loss.backward()
+            return float(loss.detach())
+        tick = lambda: check_cancel(self.cancel)  # noqa: E731 - a block takes well under a second
+        moments = gather(net, padded.detach(), blocks, len(targets), region_fn, self.autocast, tick)
+        value, grad_sums, grad_grams = moment_loss(moments, targets, gains)
+        grad_padded = scatter(net, padded.detach(), blocks, grad_sums, grad_grams, region_fn, self.autocast, tick)
+        # The texture gradient reaches v through the detail band and the padding.
+        ((padded * grad_padded).sum() + structure_loss).backward()
+        return value + float(structure_loss.detach())
+
+    # -- helpers --------------------------------------------------------------
+    def _target(self, region: Region, multiplier: float, sigma: float) -> LevelTarget:
+        key = (region.key, round(multiplier, 6), round(sigma, 6), self.settings.backbone, self.settings.weights, self.wrap, str(self.device))
+        return self.targets.get(
+            key,
+            lambda: level_target(self.net, region.disp.to(self.device), multiplier, sigma, min(self.block_size or 512, 1024), region.wrap, self.autocast),
+        )
+
+    def _weights(self, size) -> Optional[torch.Tensor]:
+        """(R, h, w) region weights at this level, or None for a single region."""
+        if self.region_maps is None:
+            return None
+        maps = [torch.from_numpy(m)[None, None] for m in self.region_maps]
+        stacked = torch.cat([F.interpolate(m, size=size, mode="bilinear", align_corners=False, antialias=True) for m in maps], 1)
+        return stacked[0].clamp_min(0).to(self.device)
+
+    def _std_map(self, weights: Optional[torch.Tensor], stds: Sequence[float], size) -> torch.Tensor:
+        if weights is None:
+            return torch.full((1, 1) + tuple(size), float(stds[0]), device=self.device)
+        total = weights.sum(0, keepdim=True).clamp_min(1e-6)
+        mix = sum(weights[r] * stds[r] for r in range(len(stds))) / total
+        return mix[None].clamp_min(min(stds) * 0.05)
+
+    def _layer_weights(self, weights: torch.Tensor, h: int, w: int) -> List[torch.Tensor]:
+        """Region weights sampled on each tapped layer's grid of own positions."""
+        out = []
+        for grid in self.level_net.grids:
+            ly = _own_range(grid.offset, grid.stride, self.level_net.halo, h)
+            lx = _own_range(grid.offset, grid.stride, self.level_net.halo, w)
+            ny, nx = ly[1] - ly[0], lx[1] - lx[0]
+            out.append(F.interpolate(weights[None], size=(ny, nx), mode="bilinear", align_corners=False, antialias=True)[0])
+        return out
+
+    @staticmethod
+    def _region_fn(layer_weights: Optional[List[torch.Tensor]]) -> Optional[Callable]:
+        if layer_weights is None:
+            return None
+
+        def region_weights(layer: int, blk: Block, where) -> torch.Tensor:
+            gy, gx, ny, nx = where
+            wmap = layer_weights[layer]
+            return wmap[:, gy : gy + ny, gx : gx + nx].reshape(wmap.shape[0], -1)
+
+        return region_weights
+
+    def _match_histograms(self, x, sigma, targets, stds, weights) -> torch.Tensor:
+        band = filters.detail(x, sigma, self.wrap)
+        if weights is None:
+            matched = match_histogram(band, targets[0].quantiles, torch.tensor(stds[0], device=x.device))
+        else:
+            total = weights.sum(0).clamp_min(1e-6)
+            matched = torch.zeros_like(band)
+            for r, t in enumerate(targets):
+                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=x.device)) * (weights[r] / total)
+        return x - band + matched
+
+    def _report(self, level_fraction: float, what: str, v: Optional[torch.Tensor] = None, unit: float = 1.0) -> None:
+        if self.progress is None:
+            return
+        preview = None
+        now = time.monotonic()
+        if v is not None and now - self._last_preview >= PREVIEW_SECONDS:
+            self._last_preview = now
+            with torch.no_grad():
+                x = v.detach() * unit
+                h, w = x.shape[-2:]
+                s = min(1.0, PREVIEW_SIDE / max(h, w))
+                small = filters.resize(x, (max(1, int(h * s)), max(1, int(w * s))))
+                preview = small[0, 0].float().cpu().numpy()
+        self.progress(min(self._work_done / self._work_total, 1.0), f"{self._stage}: {what}", preview)

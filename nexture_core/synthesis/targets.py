@@ -1,0 +1,102 @@
+"""What a pattern asks of the output at one pyramid level.
+
+The pattern is resampled to the output's pixel scale (its multiplier over the
+level's reduction), split into the same detail band as the output, normalised
+by its own spread, and its deep-feature moments are gathered block by block.
+Amplitude and histogram targets come from the same detail band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import torch
+
+from .. import filters
+from ..network.layers import ValidFeatureNet
+from .blocks import gather, plan_blocks
+from .loss import TargetStats, target_from_moments
+
+# The VGG input maps the detail band to grey: 0.5 +- 3 standard deviations fills [0, 1].
+Z_SPREAD = 6.0
+MAX_PATTERN_SIDE = 2048  # beyond this a central crop carries the same statistics
+QUANTILES = 1024
+
+
+@dataclass
+class LevelTarget:
+    stats: TargetStats
+    detail_std: float  # std of the pattern's detail band at this level (pattern units)
+    quantiles: torch.Tensor  # (QUANTILES,) of detail / detail_std
+
+
+def robust_range(values: np.ndarray) -> float:
+    """0.5th to 99.5th percentile spread (on a subsample of big maps)."""
+    flat = values.ravel()
+    lo, hi = np.percentile(flat[:: max(1, flat.size // 1_000_000)], [0.5, 99.5])
+    return float(max(hi - lo, 1e-6))
+
+
+def pattern_tensor(disp: np.ndarray, device: torch.device) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(disp, dtype=np.float32))[None, None].to(device)
+
+
+def level_target(
+    net: ValidFeatureNet,
+    pattern_disp: torch.Tensor,
+    multiplier: float,
+    sigma: float,
+    block: int,
+    wrap: bool,
+    autocast_dtype: Optional[torch.dtype],
+) -> LevelTarget:
+    """Feature moments, detail spread and quantiles of the pattern at ``multiplier`` output px per pattern px."""
+    h, w = pattern_disp.shape[-2:]
+    size = (max(16, int(round(h * multiplier))), max(16, int(round(w * multiplier))))
+    resized = filters.resize(pattern_disp, size, wrap=wrap)
+    d = filters.detail(resized, sigma, wrap=wrap)
+    if max(size) > MAX_PATTERN_SIDE:
+        cy, cx = (size[0] - MAX_PATTERN_SIDE) // 2, (size[1] - MAX_PATTERN_SIDE) // 2
+        d = d[..., max(cy, 0) : max(cy, 0) + MAX_PATTERN_SIDE, max(cx, 0) : max(cx, 0) + MAX_PATTERN_SIDE]
+        wrap = False
+    std = float(d.std().clamp_min(1e-8))
+    z = 0.5 + d / (Z_SPREAD * std)
+    padded = filters.pad_image(z, net.halo, wrap)
+    blocks = plan_blocks(z.shape[-2], z.shape[-1], block, net.alignment)
+    moments = gather(net, padded, blocks, 1, autocast_dtype=autocast_dtype)
+    flat = (d / std).flatten()
+    if flat.numel() > 4_000_000:
+        flat = flat[:: flat.numel() // 4_000_000 + 1]
+    qs = torch.quantile(flat.float().cpu(), torch.linspace(0, 1, QUANTILES)).to(d.device)
+    return LevelTarget(stats=target_from_moments(moments), detail_std=std, quantiles=qs)
+
+
+class TargetCache:
+    """Level targets by (pattern id, multiplier, sigma, network): the same pattern is analysed once."""
+
+    def __init__(self) -> None:
+        self._cache: Dict[Tuple, LevelTarget] = {}
+
+    def get(self, key: Tuple, make) -> LevelTarget:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+def match_histogram(d: torch.Tensor, target_q: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """Map the values of ``d`` so their distribution follows ``target_q * scale`` (rank-preserving).
+
+    ``scale`` is the output's target detail std (a scalar tensor or a map like ``d``).
+    """
+    flat = d.flatten()
+    sample = flat if flat.numel() <= 4_000_000 else flat[:: flat.numel() // 4_000_000 + 1]
+    src_q = torch.quantile(sample.float(), torch.linspace(0, 1, target_q.numel(), device=d.device))
+    # Piecewise-linear transfer: position among source quantiles -> target quantile.
+    src_q = src_q + torch.arange(src_q.numel(), device=d.device) * 1e-12  # strictly increasing
+    idx = torch.searchsorted(src_q, flat.contiguous()).clamp(1, src_q.numel() - 1)
+    lo, hi = src_q[idx - 1], src_q[idx]
+    t = ((flat - lo) / (hi - lo).clamp_min(1e-12)).clamp(0, 1)
+    mapped = target_q[idx - 1] + t * (target_q[idx] - target_q[idx - 1])
+    return mapped.view_as(d) * scale

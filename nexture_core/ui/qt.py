@@ -1,0 +1,70 @@
+"""The one place that imports a Qt binding, so the panel runs in every host.
+
+Nuke 16, Houdini 21 and Maya 2025+ ship PySide6; older hosts ship PySide2.
+Resolution order is fixed: PySide6, then PySide2. Everything else in
+``nexture_core.ui`` imports Qt from here and never names a binding itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Sequence, Tuple
+
+from ..errors import NextureError
+
+BINDINGS = ("PySide6", "PySide2")
+
+
+class QtMissingError(NextureError):
+    """Neither PySide6 nor PySide2 can be imported."""
+
+
+def import_binding(order: Sequence[str] = BINDINGS) -> Tuple[str, Any, Any, Any]:
+    """(name, QtCore, QtGui, QtWidgets) of the first binding in ``order`` that imports.
+
+    Raises :class:`QtMissingError` with the install command when none does.
+    """
+    for name in order:
+        try:
+            core = importlib.import_module(f"{name}.QtCore")
+            gui = importlib.import_module(f"{name}.QtGui")
+            widgets = importlib.import_module(f"{name}.QtWidgets")
+        except ImportError:
+            continue
+        return name, core, gui, widgets
+    raise QtMissingError(
+        "The Nexture panel needs Qt for Python but neither PySide6 nor PySide2 is installed; "
+        "run: pip install nexture[ui]"
+    )
+
+
+BINDING, QtCore, QtGui, QtWidgets = import_binding()
+QT6 = BINDING == "PySide6"
+
+Signal = QtCore.Signal  # type: ignore[attr-defined]
+Slot = QtCore.Slot  # type: ignore[attr-defined]
+Qt = QtCore.Qt  # type: ignore[attr-defined]
+# QAction and QShortcut moved from QtWidgets (Qt 5) to QtGui (Qt 6).
+QAction = getattr(QtGui, "QAction", None) or getattr(QtWidgets, "QAction")
+QShortcut = getattr(QtGui, "QShortcut", None) or getattr(QtWidgets, "QShortcut")
+
+
+def exec_(obj, *args):
+    """Run a dialog, menu or application loop: ``exec`` in Qt 6, ``exec_`` in Qt 5."""
+    run = getattr(obj, "exec", None) or getattr(obj, "exec_")
+    return run(*args)
+
+
+def event_pos(event) -> "QtCore.QPointF":  # type: ignore[name-defined]
+    """A mouse or wheel event's position in widget coordinates, as a QPointF."""
+    if hasattr(event, "position"):
+        return event.position()
+    return QtCore.QPointF(event.pos())  # type: ignore[attr-defined]
+
+
+def application() -> "QtWidgets.QApplication":  # type: ignore[name-defined]
+    """The running QApplication (a host's) or a new one for the standalone app and tests."""
+    app = QtWidgets.QApplication.instance()  # type: ignore[attr-defined]
+    if app is None:
+        app = QtWidgets.QApplication([])  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,42 @@
+"""The parameters both node types show, as data (``build_hda.py`` turns them into templates).
+
+Kept as plain tuples so tests can check that every name the cook reads exists,
+without Houdini.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from nexture_core.hosts.requests import BACKBONES, CONTROL_DEFAULTS, HOST_MAPS, PRESETS, UPSCALES, pattern_choices
+
+# (name, label, kind, default, menu items or None)
+def parm_spec(with_upscale: bool, with_maps: bool) -> list:
+    ids, labels = pattern_choices()
+    d = CONTROL_DEFAULTS
+    spec = [
+        ("pattern", "Pattern", "menu", d["pattern"], (ids, labels)),
+        ("scale", "Scale", "float", d["scale"], None),
+        ("texel_mm", "Texel Size (mm, 0 = use scale)", "float", d["texel_mm"], None),
+        ("strength", "Strength", "float", d["strength"], None),
+        ("preset", "Preset", "menu", d["preset"], (list(PRESETS), [p.title() for p in PRESETS])),
+        ("seed", "Seed", "int", d["seed"], None),
+        ("iterations", "Iterations per Level (0 = preset)", "int", d["iterations"], None),
+        ("backbone", "Features", "menu", d["backbone"], (list(BACKBONES), ["VGG-19", "Random (fast look)"])),
+        ("device", "Device", "string", d["device"], None),
+    ]
+    if with_upscale:
+        spec.insert(4, ("upscale", "Upscale", "menu", str(d["upscale"]), ([str(u) for u in UPSCALES], [f"x{u}" for u in UPSCALES])))
+    if with_maps:
+        spec.append(("maps", "Output Maps", "string", "displacement normal", None))
+    spec.append(("output", "Show", "menu", "displacement", (list(HOST_MAPS), [m.title() for m in HOST_MAPS])))
+    return spec
+
+
+def read_values(node: Any, spec: list) -> Dict[str, Any]:
+    """``{name: value}`` of ``node``'s parameters (menus as their tokens)."""
+    values: Dict[str, Any] = {}
+    for name, _label, kind, _default, _menu in spec:
+        parm = node.parm(name)
+        values[name] = parm.evalAsString() if kind in ("menu", "string") else parm.eval()
+    return values

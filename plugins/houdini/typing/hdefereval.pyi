@@ -1,0 +1,6 @@
+# hdefereval ships no public stub; this is its documented signature
+# (https://www.sidefx.com/docs/houdini/hom/hou/ui.html, "hdefereval" module).
+from typing import Any, Callable
+
+def executeDeferred(callable_object: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
+def executeInMainThreadWithResult(callable_object: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...

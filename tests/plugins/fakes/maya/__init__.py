@@ -1,0 +1,1 @@
+"""Fake ``maya`` package: ``maya.cmds`` (an in-memory node graph) and ``maya.utils``."""

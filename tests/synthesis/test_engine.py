@@ -1,0 +1,118 @@
+"""The engine: structure kept, detail from the pattern, determinism, cancel, settings errors."""
+
+import threading
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from nexture_core import Cancelled, InputError, MemoryBudgetError, SettingsError, Settings
+from nexture_core.api import synthesize
+
+FAST = Settings(backbone="random", iterations=6)
+
+
+def _lowpass(x, sigma):
+    return ndimage.gaussian_filter(x, sigma, mode="reflect")
+
+
+def test_structure_is_kept_and_detail_is_added(face, pattern):
+    result = synthesize(face, [pattern], FAST)
+    out = result.outputs[pattern.id]["displacement"]
+    assert out.shape == face.shape and out.dtype == np.float32
+    sigma = result.stats["patterns"][pattern.id]["sigma"]
+    lo_out, lo_in = _lowpass(out, sigma), _lowpass(face, sigma)
+    peak = lo_in.max() - lo_in.min()
+    psnr = 10 * np.log10(peak**2 / np.mean((lo_out - lo_in) ** 2))
+    assert psnr >= 40.0
+    # The output's detail band holds the pattern's detail on top of whatever the
+    # input already had at that scale (kept by the structure constraint).
+    detail = out - _lowpass(out, sigma)
+    own = (face - _lowpass(face, sigma)).std()
+    target = np.hypot(result.stats["patterns"][pattern.id]["target_std"], own)
+    assert 0.85 * target <= detail.std() <= 1.15 * target
+
+
+def test_same_seed_same_output_and_new_seed_differs(face, pattern):
+    a = synthesize(face, [pattern], FAST).outputs[pattern.id]["displacement"]
+    b = synthesize(face, [pattern], FAST).outputs[pattern.id]["displacement"]
+    c = synthesize(face, [pattern], FAST.replace(seed=7)).outputs[pattern.id]["displacement"]
+    assert np.array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_several_patterns_give_one_output_each(face, pattern, other_pattern):
+    result = synthesize(face, [pattern, other_pattern], FAST.replace(iterations=2))
+    assert set(result.outputs) == {pattern.id, other_pattern.id}
+
+
+def test_upscale_doubles_the_size(face, pattern):
+    out = synthesize(face, [pattern], FAST.replace(upscale=2, iterations=2)).outputs[pattern.id]["displacement"]
+    assert out.shape == (192, 192)
+
+
+def test_blocks_under_a_small_budget_agree_with_one_block(face, pattern):
+    whole = synthesize(face, [pattern], FAST.replace(iterations=4))
+    blocked = synthesize(face, [pattern], FAST.replace(iterations=4, max_memory_gb=0.072))
+    assert blocked.stats["blocks"] > 1 and whole.stats["blocks"] == 1
+    a = whole.outputs[pattern.id]["displacement"]
+    b = blocked.outputs[pattern.id]["displacement"]
+    assert np.abs(a - b).max() < 1e-3 * (a.max() - a.min())
+
+
+def test_budget_too_small_names_the_smallest_that_works(face, pattern):
+    with pytest.raises(MemoryBudgetError, match="--max-memory"):
+        synthesize(face, [pattern], FAST.replace(max_memory_gb=0.001))
+
+
+def test_cancel_stops_within_the_iteration(face, pattern):
+    cancel = threading.Event()
+    seen = []
+
+    def progress(fraction, stage, preview=None):
+        seen.append(fraction)
+        if len(seen) == 3:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        synthesize(face, [pattern], FAST.replace(iterations=50), progress, cancel)
+    assert len(seen) < 10
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(scale=50.0), "--scale"),
+        (dict(upscale=3), "--upscale"),
+        (dict(strength=-1.0), "--strength"),
+        (dict(preset="ultra"), "--preset"),
+        (dict(device="cuda"), "cuda"),
+    ],
+)
+def test_bad_settings_fail_before_work(face, pattern, changes, message):
+    import torch
+
+    if changes.get("device") == "cuda" and torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(SettingsError, match=message):
+        synthesize(face, [pattern], FAST.replace(**changes))
+
+
+def test_too_small_or_non_finite_input_is_refused(pattern):
+    with pytest.raises(InputError, match="at least"):
+        synthesize(np.zeros((8, 8), np.float32), [pattern], FAST)
+    bad = np.zeros((64, 64), np.float32)
+    bad[3, 3] = np.nan
+    with pytest.raises(InputError, match="NaN"):
+        synthesize(bad, [pattern], FAST)
+
+
+def test_tileable_output_tiles(pattern):
+    rng = np.random.default_rng(0)
+    base = ndimage.gaussian_filter(rng.standard_normal((96, 96)), 12, mode="wrap").astype(np.float32)
+    out = synthesize(base, [pattern], FAST.replace(tileable=True)).outputs[pattern.id]["displacement"]
+    inner = np.abs(np.diff(out, axis=1)).mean()
+    across = np.abs(out[:, 0] - out[:, -1]).mean()
+    assert across < 1.5 * inner
+    inner_y = np.abs(np.diff(out, axis=0)).mean()
+    assert np.abs(out[0] - out[-1]).mean() < 1.5 * inner_y

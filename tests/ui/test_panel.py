@@ -1,0 +1,250 @@
+"""The real panel, offscreen, on the real engine with the weight-free backbone.
+
+One map of 128 px, two built-in patterns, a few iterations: enough to drive
+every path (load, gallery, scale, run, cancel, preview, errors) in well under
+a minute on two slow cores.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nexture_core.io import read_map
+from nexture_core.job import JobState
+from nexture_core.ui.panel import NexturePanel, scale_to_slider, slider_to_scale
+from nexture_core.ui.qt import QtCore, Qt
+
+pytestmark = pytest.mark.qt
+RUN_TIMEOUT_MS = 120_000
+TWO_PATTERNS = ("cheek", "forehead")
+
+
+def make_panel(qtbot, bank, *, live_preview: bool = False) -> NexturePanel:
+    panel = NexturePanel(bank=bank)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.live_preview.setChecked(live_preview)
+    panel.advanced_box.setChecked(True)
+    panel.backbone_combo.setCurrentIndex(panel.backbone_combo.findData("random"))
+    panel.iterations_spin.setValue(2)
+    panel.set_patterns([])
+    return panel
+
+
+def load(qtbot, panel, path) -> None:
+    with qtbot.waitSignal(panel.input_loaded, timeout=20_000):
+        panel.set_input_path(path)
+
+
+def click_pattern(qtbot, panel, pattern_id) -> None:
+    gallery = panel.gallery
+    row = gallery.visible_ids().index(pattern_id)
+    index = gallery.proxy.index(row, 0)
+    gallery.view.scrollTo(index)
+    qtbot.mouseClick(gallery.view.viewport(), Qt.LeftButton, pos=gallery.view.visualRect(index).center())
+
+
+class TickRecorder:
+    """A 10 ms QTimer on the UI thread: long gaps between ticks mean the UI froze."""
+
+    def __init__(self) -> None:
+        self.stamps = []
+        self.timer = QtCore.QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.stop()
+
+    @property
+    def largest_gap(self) -> float:
+        return float(np.max(np.diff(self.stamps))) if len(self.stamps) > 1 else float("inf")
+
+
+def test_scale_slider_is_logarithmic():
+    assert slider_to_scale(0) == pytest.approx(0.25)
+    assert slider_to_scale(1000) == pytest.approx(4.0)
+    assert slider_to_scale(500) == pytest.approx(1.0)
+    assert scale_to_slider(2.0) == 750
+
+
+def test_load_two_patterns_scale_run_without_freezing(qtbot, real_bank, height_tiff, test_output):
+    panel = make_panel(qtbot, real_bank)
+    load(qtbot, panel, height_tiff)
+    info = panel.info_label.text()
+    assert "128 x 128 px" in info and "16-bit" in info
+
+    for pid in TWO_PATTERNS:
+        click_pattern(qtbot, panel, pid)
+    assert panel.selected_patterns() == sorted(TWO_PATTERNS, key=list(real_bank.ids()).index)
+
+    panel.scale_slider.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(panel.scale_slider, Qt.Key_PageUp)
+    moved = panel.settings().scale
+    assert moved > 1.0 and panel.scale_spin.value() == pytest.approx(moved)
+    assert panel.scale_slider.value() == scale_to_slider(moved)
+
+    with TickRecorder() as ticks, qtbot.waitSignal(panel.finished, timeout=RUN_TIMEOUT_MS) as done:
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+        assert not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
+    elapsed = panel.job.elapsed
+    assert panel.job.state is JobState.DONE, panel.error_text
+    paths = [Path(p) for p in done.args[0]]
+    assert len(paths) == 2 and all(p.is_file() for p in paths)
+    assert {pid for pid in TWO_PATTERNS if any(pid in p.name for p in paths)} == set(TWO_PATTERNS)
+    source, _ = read_map(height_tiff)
+    for path in paths:
+        out, info = read_map(path)
+        assert out.shape == source.shape and info.bit_depth == 16
+        assert not np.allclose(out, source, atol=1e-3)  # detail was added
+        assert np.corrcoef(out.ravel(), source.ravel())[0, 1] > 0.8  # broad forms kept
+
+    # The UI kept ticking all along: no gap anywhere near a freeze.
+    assert ticks.largest_gap < 0.25, f"UI froze for {ticks.largest_gap * 1000:.0f} ms"
+    assert len(ticks.stamps) > 0.3 * elapsed / 0.010
+    assert panel.progress_bar.value() == 1000
+    assert "2 files written" in panel.stage_label.text()
+    assert panel.outputs_list.count() == 2
+    assert panel.view_mode == "split" and panel.viewer.after is not None
+    assert panel.show_combo.count() == 3  # input + two results
+    panel.grab().save(str(test_output / "panel_result.png"))
+    assert (test_output / "panel_result.png").stat().st_size > 10_000
+
+
+def test_cancel_mid_run_writes_nothing(qtbot, real_bank, height_tiff, tmp_path):
+    panel = make_panel(qtbot, real_bank)
+    load(qtbot, panel, height_tiff)
+    panel.set_patterns(TWO_PATTERNS)
+    out_dir = tmp_path / "cancelled"
+    out_dir.mkdir()
+    panel.output_edit.setText(str(out_dir / "{name}_{pattern}.{ext}"))
+    panel.iterations_spin.setValue(400)
+    job = panel.run()
+    assert job is not None
+    qtbot.waitUntil(lambda: job.progress > 0.0, timeout=60_000)
+    with qtbot.waitSignal(panel.run_bridge.finished, timeout=30_000):
+        started = time.perf_counter()
+        qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)
+    assert time.perf_counter() - started < 10
+    assert job.state is JobState.CANCELLED
+    assert "Cancelled" in panel.stage_label.text()
+    assert list(out_dir.iterdir()) == []
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    assert panel.error_text == ""
+
+
+def test_preview_runs_debounced_and_shows_blue(qtbot, real_bank, height_tiff):
+    panel = make_panel(qtbot, real_bank, live_preview=True)
+    panel.set_patterns(["cheek"])
+    with qtbot.waitSignal(panel.preview_shown, timeout=RUN_TIMEOUT_MS) as shown:
+        load(qtbot, panel, height_tiff)
+    assert shown.args == ["cheek"]
+    first = panel.preview_bridge.job
+    x, y, w, h = panel.viewer.preview_rect
+    assert (w, h) == (128, 128) and (x, y) == (0, 0)  # the whole small map, capped at 256 px
+    centre = panel.viewer.map_to_screen(x + w / 2, y + h / 2)
+    colour = panel.viewer.grab().toImage().pixelColor(int(centre.x()), int(centre.y()))
+    assert colour.blue() > colour.red() + 30, "the preview must read as blue"
+    assert "PREVIEW" in panel.viewer.preview_label
+
+    # Three quick changes start one new preview (debounced), not three.
+    started = []
+    panel.preview_bridge.watch = _spy(panel.preview_bridge.watch, started)
+    for scale in (1.2, 1.4, 1.6):
+        panel.scale_spin.setValue(scale)
+    with qtbot.waitSignal(panel.preview_shown, timeout=RUN_TIMEOUT_MS):
+        pass
+    assert len(started) == 1 and started[0] is not first
+    assert panel.last_preview.rect == (0, 0, 128, 128)
+
+
+def _spy(fn, calls):
+    def wrapper(job):
+        calls.append(job)
+        return fn(job)
+
+    return wrapper
+
+
+def test_corrupt_input_shows_a_readable_error(qtbot, real_bank, tmp_path):
+    panel = make_panel(qtbot, real_bank)
+    bad = tmp_path / "broken_scan.tif"
+    bad.write_bytes(b"II*\x00" + b"\x13" * 200)
+    with qtbot.waitSignal(panel.error_shown, timeout=20_000) as shown:
+        panel.set_input_path(bad)
+    assert "broken_scan.tif" in shown.args[0]
+    assert "Traceback" not in shown.args[0]
+    assert panel.status_label.isVisible() and "ff5c5c" in panel.status_label.styleSheet()
+    assert panel.loaded is None and panel.info_label.text() == "No map loaded."
+
+
+def test_run_explains_what_is_missing(qtbot, real_bank, height_tiff):
+    panel = make_panel(qtbot, real_bank)
+    assert panel.run() is None
+    assert "No input map" in panel.error_text
+    load(qtbot, panel, height_tiff)
+    panel.set_patterns([])
+    assert panel.run() is None
+    assert "pattern" in panel.error_text
+
+
+def test_hosts_can_take_the_request_and_run_it_their_way(qtbot, real_bank, height_tiff):
+    panel = make_panel(qtbot, real_bank)
+    load(qtbot, panel, height_tiff)
+    panel.set_patterns(["palm", "neck"])
+    panel.run_internally = False
+    with qtbot.waitSignal(panel.run_requested, timeout=1000):
+        assert panel.run() is None
+    request = panel.request()
+    assert Path(request.input) == Path(height_tiff)
+    assert list(request.patterns) == panel.selected_patterns()
+    assert request.settings.backbone == "random" and request.settings.iterations == 2
+    assert panel.job is None  # nothing was started by the panel
+
+
+def test_array_from_a_host_runs_in_memory(qtbot, real_bank):
+    panel = make_panel(qtbot, real_bank)
+    y, x = np.mgrid[0:96, 0:96].astype(np.float32)
+    height = np.sin(x / 15.0) * np.cos(y / 20.0)
+    with qtbot.waitSignal(panel.input_loaded, timeout=20_000):
+        panel.set_input_array(height, "Read1")
+    assert "96 x 96 px" in panel.info_label.text()
+    panel.set_patterns(["cheek"])
+    with qtbot.waitSignal(panel.finished, timeout=RUN_TIMEOUT_MS) as done:
+        panel.run()
+    result = done.args[0]
+    assert list(result.outputs) == ["cheek"]
+    assert result.outputs["cheek"]["displacement"].shape == (96, 96)
+    assert panel.viewer.after is not None
+
+
+def test_settings_persist_between_sessions(qtbot, gallery_bank):
+    first = NexturePanel(bank=gallery_bank)
+    qtbot.addWidget(first)
+    first.scale_spin.setValue(2.5)
+    first.preset_combo.setCurrentIndex(first.preset_combo.findData("final"))
+    first.seed_spin.setValue(7)
+    first.map_checks["normal"].setChecked(True)
+    first.set_patterns(["palm", "knuckle"])
+    first.scale_by_texel.click()
+    first.texel_spin.setValue(0.02)
+    first.close()
+    second = NexturePanel(bank=gallery_bank)
+    qtbot.addWidget(second)
+    s = second.settings()
+    assert s.texel_mm == pytest.approx(0.02) and s.preset == "final" and s.seed == 7
+    assert s.maps == ("displacement", "normal")
+    assert second.scale_spin.value() == pytest.approx(2.5)
+    assert second.selected_patterns() == ["palm", "knuckle"]
+    assert not second.scale_row.isEnabled() and second.texel_spin.isEnabled()
