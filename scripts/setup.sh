@@ -19,6 +19,10 @@ extras="ui"
 if [ "${1:-}" = "--dev" ]; then extras="ui,dev,farm"; fi
 # The project itself, editable, with the torch above satisfying its open range.
 "${PIP[@]}" -e ".[${extras}]"
+# The Maya stubs collide with other stub packages: they live apart, for their own mypy run.
+if [ "${1:-}" = "--dev" ] && [ ! -d .venv/maya-stubs/maya-stubs ] && [ ! -d .venv/maya-stubs/maya ]; then
+  "${PIP[@]}" --target .venv/maya-stubs types-maya
+fi
 # Qt's offscreen platform needs a few system libraries on bare machines.
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null && ! .venv/bin/python -c "from PySide6 import QtGui" 2>/dev/null; then
   (apt-get update -qq && apt-get install -y -qq libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 >/dev/null) || true

@@ -38,6 +38,7 @@ def main(argv=None) -> int:
     from nexture_core.ui.qt import QtCore, application
 
     app = application()
+    app.setApplicationName("Nexture")
     settings_dir = tempfile.mkdtemp(prefix="nexture-shot-settings-")
     QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
     QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, settings_dir)
@@ -57,18 +58,24 @@ def main(argv=None) -> int:
     panel.output_edit.setText(str(out_dir / "{name}_{pattern}_{map}.{ext}"))
 
     def wait_for(condition, what: str) -> None:
+        """Run the event loop until ``condition()`` holds (a QEventLoop, not a processEvents spin)."""
         deadline = time.monotonic() + args.timeout
-        while not condition():
-            app.processEvents(QtCore.QEventLoop.AllEvents, 50)
-            time.sleep(0.01)
-            if time.monotonic() > deadline:
-                raise SystemExit(f"timed out waiting for {what}")
+        loop = QtCore.QEventLoop()
+        poll = QtCore.QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(lambda: loop.quit() if condition() or time.monotonic() > deadline else None)
+        poll.start()
+        if not condition():
+            loop.exec()
+        poll.stop()
+        if not condition():
+            raise SystemExit(f"timed out waiting for {what}")
 
     panel.set_input_path(args.input)
     wait_for(lambda: panel.loaded is not None or panel.error_text, "the input")
     if panel.error_text:
         raise SystemExit(panel.error_text)
-    done = []
+    done: list = []
     panel.finished.connect(done.append)
     started = time.monotonic()
     panel.run()
@@ -80,8 +87,8 @@ def main(argv=None) -> int:
     if args.zoom:
         panel.viewer.zoom_about(args.zoom / panel.viewer.zoom, QtCore.QPointF(panel.viewer.width() / 2, panel.viewer.height() / 2))
     panel.viewer.set_split(0.5)
-    for _ in range(20):
-        app.processEvents()
+    settle = time.monotonic() + 0.3
+    wait_for(lambda: time.monotonic() > settle, "the view to settle")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     if not panel.grab().save(args.out):
         raise SystemExit(f"could not write {args.out}")

@@ -164,6 +164,9 @@ def evaluate(
 ) -> QualityReport:
     """Judge ``output`` (H x W, input units) against its ``input`` and the pattern.
 
+    Detail measures look at the detail band of ``output - input``: what the
+    synthesis added on top of the artist's own forms.
+
     ``input``: the input map at any size (resampled to the output's).
     ``pattern_detail``: the pattern's displacement (or its detail band) at its
     own pixel scale; it is resampled by ``multiplier`` (output px per pattern
@@ -190,7 +193,9 @@ def evaluate(
             return None
 
     report.structure_psnr_db = attempt("structure PSNR", lambda: structure_psnr(out, inp, sigma, wrap))
-    out_d = detail_band(out, sigma, wrap)
+    # The detail the synthesis added: the output's detail band less the input's
+    # own (an artist's sculpted wrinkles are kept, not judged against the pattern).
+    out_d = detail_band(out - inp, sigma, wrap)
     pat_d = detail_band(resample_pattern(pattern_detail, multiplier), sigma, wrap=pattern_wrap)
     region_d = out_d
     values = out_d

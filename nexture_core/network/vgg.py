@@ -67,8 +67,10 @@ def resolve_weights_path(explicit: Optional[str]) -> Path:
 def _read_state_dict(path: Path) -> Dict[str, torch.Tensor]:
     try:
         if path.suffix == ".safetensors":
-            from safetensors.torch import load_file
-
+            try:
+                from safetensors.torch import load_file
+            except ImportError:
+                raise WeightsError(f"{path}: reading .safetensors needs the 'safetensors' package (pip install safetensors).") from None
             return load_file(str(path))
         state = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle errors, truncated zips, unsafe globals

@@ -1,15 +1,17 @@
 """Structure-preserving texture synthesis on a pyramid, block by block.
 
-For each pyramid level, coarsest first, the output map ``x`` (input units) is
-optimised so that
-- its Gaussian low-pass equals the input's (the broad forms), and
-- the deep-feature moments of its detail band, normalised to the target
-  amplitude, equal the pattern's at the same pixel scale (one region per
-  pattern, weighted by the masks when there are several).
-The first level starts from the input's broad forms plus noise, so the detail
-is built from scratch, never copied. Each finer level starts from the one below,
-upsampled. A histogram match of the detail band and a structure correction end
-each level.
+The output is ``structure + detail``:
+- ``structure`` is the input (upsampled when asked) without its content finer
+  than a pore: the artist's broad forms and sculpted wrinkles, untouched;
+- ``detail`` is built from scratch, starting from noise, by optimisation: the
+  deep-feature moments of its detail band, normalised to the target amplitude,
+  must equal the pattern's at the same pixel scale (one region per pattern,
+  weighted by the masks when there are several), and its Gaussian low-pass must
+  vanish so the output's low-pass stays the input's.
+Coarsest pyramid level first; each finer level starts from the one below,
+upsampled. A histogram match of the detail band and the removal of any
+low-frequency drift end each level. The network only ever sees the detail, so
+large forms cannot dominate its statistics, and no pattern pixel is copied.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ from ..settings import Settings
 from .blocks import Block, _own_range, gather, moments_with_graph, plan_blocks, scatter
 from .loss import TargetStats, moment_loss, texture_loss
 from .memory import DEFAULT_BUDGET_GIB, PeakMemory, is_out_of_memory, plan_block_size
-from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram
+from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram, match_spectrum
 
-STRUCTURE_WEIGHT = 10.0
+STRUCTURE_WEIGHT = 0.05
 LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
 MIN_LEVEL_SIDE = 96
 MIN_PATTERN_SIDE = 128
 MAX_LEVELS = 4
+FRESH_NOISE = 0.1  # new noise at each finer level: seeds detail the coarser level could not hold
+FINE_CUT = 0.125  # input content finer than this share of the structure sigma is replaced
 FINE_LEVEL_TAPS = 3
 PREVIEW_SECONDS = 1.0
 PREVIEW_SIDE = 384
@@ -164,11 +168,11 @@ class Synthesis:
             check_cancel(self.cancel)
             x = self._run_level(k, step, sizes[k], iters[step], x, gen)
         assert x is not None
-        out = x[0, 0]
+        up = filters.resize(self.input.to(x.device), (self.height, self.width), wrap=self.wrap)
+        out = (self._structure(up, self.sigma) + x)[0, 0]
         if self.keep_input is not None:
             keep = torch.from_numpy(self.keep_input).to(out.device)
-            up = filters.resize(self.input.to(out.device), (self.height, self.width), wrap=self.wrap)[0, 0]
-            out = out * (1 - keep) + up * keep
+            out = out * (1 - keep) + up[0, 0] * keep
         self.seconds = time.monotonic() - started
         return out.detach().cpu().numpy().astype(np.float32)
 
@@ -205,41 +209,41 @@ class Synthesis:
         weights = self._weights((h, w))
         std_map = self._std_map(weights, stds, (h, w))
         source = filters.resize(self.input.to(dev), (h, w), wrap=self.wrap)
-        structure = filters.lowpass(source, sigma, self.wrap)
+        self._preview_base = self._structure(source, sigma)
+        noise = filters.detail(torch.randn((1, 1, h, w), generator=gen).to(dev), sigma, self.wrap)
+        noise = noise / noise.std().clamp_min(1e-8)
         if previous is None:
-            x = structure + (structure - filters.lowpass(structure, sigma, self.wrap))
-            noise = torch.randn((1, 1, h, w), generator=gen).to(dev)
-            noise = filters.detail(noise, sigma, self.wrap)
-            x = x + noise / noise.std().clamp_min(1e-8) * std_map
+            d = noise * std_map
         else:
-            x = filters.resize(previous, (h, w), wrap=self.wrap)
-            noise = torch.randn((1, 1, h, w), generator=gen).to(dev)
-            x = x + 0.25 * noise * std_map
+            d = filters.resize(previous, (h, w), wrap=self.wrap) + FRESH_NOISE * noise * std_map
         unit = Z_SPREAD * float(std_map.mean())
-        v = (x / unit).detach().requires_grad_(True)
+        v = (d / unit).detach().requires_grad_(True)
         optimizer = torch.optim.Adam([v], lr=LEARNING_RATE)
         layer_weights = self._layer_weights(weights, h, w) if weights is not None else None
         for it in range(iterations):
             check_cancel(self.cancel)
             optimizer.zero_grad(set_to_none=True)
-            loss = self._objective(v, unit, sigma, structure, std_map, targets, layer_weights, (h, w))
+            loss = self._objective(v, unit, sigma, std_map, targets, layer_weights, (h, w))
             optimizer.step()
             self.final_loss = loss
             self.iterations_done += 1
             self._work_done += h * w
             self._report((it + 1) / iterations, f"iteration {it + 1}/{iterations}", v, unit)
         with torch.no_grad():
-            x = v.detach() * unit
-            x = self._match_histograms(x, sigma, targets, stds, weights)
-            for _ in range(3):
-                x = x + (structure - filters.lowpass(x, sigma, self.wrap))
-        return x
+            d = v.detach() * unit
+            d = self._match_spectra(d, targets, stds, weights)
+            d = self._match_histograms(d, targets, stds, weights)
+        return d
 
-    def _objective(self, v, unit, sigma, structure, std_map, targets, layer_weights, size) -> float:
+    def _structure(self, source: torch.Tensor, sigma: float) -> torch.Tensor:
+        """The input's forms without content finer than a pore (a small fraction of the cell)."""
+        return filters.lowpass(source, sigma * FINE_CUT, self.wrap)
+
+    def _objective(self, v, unit, sigma, std_map, targets, layer_weights, size) -> float:
         """Loss at ``v``; leaves its gradient in ``v.grad``. Halves the block on CUDA OOM."""
         while True:
             try:
-                return self._objective_once(v, unit, sigma, structure, std_map, targets, layer_weights, size)
+                return self._objective_once(v, unit, sigma, std_map, targets, layer_weights, size)
             except Exception as exc:
                 if not is_out_of_memory(exc) or self.block_size <= 64:
                     raise
@@ -248,10 +252,10 @@ class Synthesis:
                     torch.cuda.empty_cache()
                 self.block_size = max(64, self.block_size // 2)
 
-    def _objective_once(self, v, unit, sigma, structure, std_map, targets, layer_weights, size) -> float:
+    def _objective_once(self, v, unit, sigma, std_map, targets, layer_weights, size) -> float:
         h, w = size
-        x = v * unit
-        z = 0.5 + filters.detail(x, sigma, self.wrap) / (Z_SPREAD * std_map)
+        d = v * unit
+        z = 0.5 + d / (Z_SPREAD * std_map)
         net = self.level_net
         padded = filters.pad_image(z, net.halo, self.wrap)
         blocks = plan_blocks(h, w, self.block_size, net.alignment)
@@ -260,7 +264,9 @@ class Synthesis:
         taps = len(self.level_net.taps)
         targets = [TargetStats(t.stats.means[:taps], t.stats.grams[:taps]) for t in targets]
         region_fn = self._region_fn(layer_weights)
-        structure_loss = STRUCTURE_WEIGHT * ((filters.lowpass(x, sigma, self.wrap) - structure) ** 2).mean() / (unit / Z_SPREAD) ** 2
+        # The detail may carry no broad form: a low-pass beyond the pattern's own
+        # detail band's (which is small but not zero near the cutoff) is penalised.
+        structure_loss = STRUCTURE_WEIGHT * (filters.lowpass(d, sigma, self.wrap) ** 2).mean() / (unit / Z_SPREAD) ** 2
         if len(blocks) == 1:
             sums, grams, wts = moments_with_graph(net, padded, blocks[0], len(targets), region_fn, self.autocast)
             loss = texture_loss(sums, grams, wts, targets, gains) + structure_loss
@@ -319,16 +325,21 @@ class Synthesis:
 
         return region_weights
 
-    def _match_histograms(self, x, sigma, targets, stds, weights) -> torch.Tensor:
-        band = filters.detail(x, sigma, self.wrap)
+    def _match_spectra(self, d, targets, stds, weights) -> torch.Tensor:
         if weights is None:
-            matched = match_histogram(band, targets[0].quantiles, torch.tensor(stds[0], device=x.device))
+            return match_spectrum(d, targets[0].spectrum, stds[0])
+        total = weights.sum(0).clamp_min(1e-6)
+        return sum(match_spectrum(d, t.spectrum, stds[r]) * (weights[r] / total) for r, t in enumerate(targets))
+
+    def _match_histograms(self, band, targets, stds, weights) -> torch.Tensor:
+        if weights is None:
+            matched = match_histogram(band, targets[0].quantiles, torch.tensor(stds[0], device=band.device))
         else:
             total = weights.sum(0).clamp_min(1e-6)
             matched = torch.zeros_like(band)
             for r, t in enumerate(targets):
-                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=x.device)) * (weights[r] / total)
-        return x - band + matched
+                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=band.device)) * (weights[r] / total)
+        return matched
 
     def _report(self, level_fraction: float, what: str, v: Optional[torch.Tensor] = None, unit: float = 1.0) -> None:
         if self.progress is None:
@@ -338,7 +349,7 @@ class Synthesis:
         if v is not None and now - self._last_preview >= PREVIEW_SECONDS:
             self._last_preview = now
             with torch.no_grad():
-                x = v.detach() * unit
+                x = v.detach() * unit + self._preview_base
                 h, w = x.shape[-2:]
                 s = min(1.0, PREVIEW_SIDE / max(h, w))
                 small = filters.resize(x, (max(1, int(h * s)), max(1, int(w * s))))

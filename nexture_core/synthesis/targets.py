@@ -25,11 +25,50 @@ MAX_PATTERN_SIDE = 2048  # beyond this a central crop carries the same statistic
 QUANTILES = 1024
 
 
+SPECTRUM_BINS = 48
+
+
 @dataclass
 class LevelTarget:
     stats: TargetStats
     detail_std: float  # std of the pattern's detail band at this level (pattern units)
     quantiles: torch.Tensor  # (QUANTILES,) of detail / detail_std
+    spectrum: torch.Tensor  # (SPECTRUM_BINS,) radial power of detail / detail_std
+
+
+def _radius_bins(shape, device: torch.device) -> torch.Tensor:
+    """Radial frequency bin of every rfft2 coefficient (0.5 cycles/px maps to the last bin)."""
+    fy = torch.fft.fftfreq(shape[0], device=device)[:, None]
+    fx = torch.fft.rfftfreq(shape[1], device=device)[None, :]
+    r = torch.sqrt(fx**2 + fy**2) / 0.5
+    return (r * (SPECTRUM_BINS - 1)).round().clamp(max=SPECTRUM_BINS - 1).long()
+
+
+def radial_power(x: torch.Tensor) -> torch.Tensor:
+    """Mean power per radial frequency bin of a (1, 1, H, W) map, normalised by its pixel count."""
+    spec = torch.fft.rfft2(x[0, 0].float())
+    power = (spec.real**2 + spec.imag**2) / x[0, 0].numel()
+    bins = _radius_bins(x.shape[-2:], x.device).flatten()
+    total = torch.zeros(SPECTRUM_BINS, device=x.device).index_add_(0, bins, power.flatten())
+    count = torch.zeros(SPECTRUM_BINS, device=x.device).index_add_(0, bins, torch.ones_like(power.flatten()))
+    return total / count.clamp_min(1)
+
+
+def match_spectrum(d: torch.Tensor, target_power: torch.Tensor, std) -> torch.Tensor:
+    """Rescale each radial frequency band of ``d`` to ``target_power * std**2`` (phases kept).
+
+    The projection of Heeger-Bergen / Portilla-Simoncelli texture synthesis:
+    it removes the high-frequency noise and mid-band excess that feature
+    matching alone leaves, without moving any feature.
+    """
+    spec = torch.fft.rfft2(d[0, 0].float())
+    have = radial_power(d)
+    want = target_power.to(d.device) * float(std) ** 2
+    gain = torch.sqrt(want / have.clamp_min(1e-20)).clamp(0.0, 8.0)
+    gain[0] = 1.0
+    bins = _radius_bins(d.shape[-2:], d.device)
+    out = torch.fft.irfft2(spec * gain[bins], s=d.shape[-2:])
+    return out[None, None].to(d.dtype)
 
 
 def robust_range(values: np.ndarray) -> float:
@@ -70,7 +109,7 @@ def level_target(
     if flat.numel() > 4_000_000:
         flat = flat[:: flat.numel() // 4_000_000 + 1]
     qs = torch.quantile(flat.float().cpu(), torch.linspace(0, 1, QUANTILES)).to(d.device)
-    return LevelTarget(stats=target_from_moments(moments), detail_std=std, quantiles=qs)
+    return LevelTarget(stats=target_from_moments(moments), detail_std=std, quantiles=qs, spectrum=radial_power(d / std))
 
 
 class TargetCache:

@@ -33,7 +33,7 @@ class JobBridge(QtCore.QObject):  # type: ignore[misc,name-defined]
         super().__init__(parent)
         self.job: Optional[Job] = None
         self._last_emit = 0.0
-        self._last_preview = None
+        self._last_preview: Optional[object] = None
 
     def watch(self, job: Job) -> Job:
         """Follow ``job`` (started or not) from now on; returns it."""

@@ -26,7 +26,7 @@ from .gallery import PatternGallery
 from .imaging import DisplayMaps
 from .qt import QtCore, QtWidgets, Qt, Signal
 from .settings_store import SettingsStore
-from .tasks import LoadedMap, load_input, load_result_maps, prepare_array, result_display_maps, run_preview
+from .tasks import LoadedMap, label_outputs, load_input, warm_up_engine, load_result_maps, prepare_array, result_display_maps, run_preview
 from .viewer import MapViewer, qimage_from
 
 SCALE_MIN, SCALE_MAX = 0.25, 4.0
@@ -93,7 +93,9 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.last_result = None
         self.output_paths: List[Path] = []
         self.last_preview = None
+        self.request_running = None  # the FileRequest of the current/last run started here
         self._restoring = False
+        self._qimages: dict = {}  # id(uint8 rendering) -> (rendering, QImage)
 
         self.load_bridge = JobBridge(self)
         self.run_bridge = JobBridge(self)
@@ -107,6 +109,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self._connect()
         self._load_bank(bank)
         self.restore_state()
+        self.warmup_job = Job(warm_up_engine, name="warm up").start()
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -213,6 +216,8 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         form.addRow("Scale by", mode_row)
         self.scale_slider = QtWidgets.QSlider(Qt.Horizontal)
         self.scale_slider.setRange(0, SCALE_STEPS)
+        self.scale_slider.setSingleStep(SCALE_STEPS // 200)
+        self.scale_slider.setPageStep(SCALE_STEPS // 20)  # a page is x1.15
         self.scale_spin = QtWidgets.QDoubleSpinBox()
         self.scale_spin.setRange(SCALE_MIN, SCALE_MAX)
         self.scale_spin.setDecimals(2)
@@ -343,6 +348,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             check.toggled.connect(self._on_setting_changed)
         self.output_edit.editingFinished.connect(self._on_setting_changed)
         self.live_preview.toggled.connect(self._on_preview_toggled)
+        self.advanced_box.toggled.connect(self._on_setting_changed)
         self.gallery.selection_changed.connect(self._on_setting_changed)
         self.view_buttons.buttonClicked.connect(lambda *_: self._refresh_view())
         self.show_combo.currentIndexChanged.connect(lambda *_: self._refresh_view())
@@ -353,7 +359,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.cancel_button.clicked.connect(self.cancel)
         self.preview_timer.timeout.connect(self.start_preview)
         self.load_bridge.finished.connect(self._on_loaded)
-        self.load_bridge.progressed.connect(lambda job: self._set_stage(job.stage) if job is self.load_bridge.job else None)
+        self.load_bridge.progressed.connect(lambda job: self._set_stage(job.stage) if job is self.load_bridge.job else None)  # type: ignore[union-attr]
         self.run_bridge.progressed.connect(self._on_run_progress)
         self.run_bridge.finished.connect(self._on_run_finished)
         self.preview_bridge.finished.connect(self._on_preview_finished)
@@ -396,7 +402,11 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         return self._start_load(Job(partial(prepare_array, arr, name), name=f"prepare {name}"))
 
     def _start_load(self, job: Job) -> Job:
+        if self.run_bridge.busy:
+            # The running job's results belong to the current map; refuse rather than mix them up.
+            job = Job(_refuse_while_running, name="refused load")
         self.load_bridge.cancel()
+        self.preview_bridge.cancel()
         self.clear_error()
         return self.load_bridge.start(job)
 
@@ -404,9 +414,13 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         if job is not self.load_bridge.job:
             return
         if job.state is not JobState.DONE:
-            self.info_label.setText("No map loaded.")
             if job.state is JobState.FAILED:
                 self.show_error(job.error_text)
+            if self.loaded is None or job.name != "refused load":
+                self._clear_input()
+            else:
+                self.input_edit.setText(str(self.loaded.path or self.loaded.name))
+                self.info_label.setText(describe_info(self.loaded.info, self.loaded.name))
             return
         loaded: LoadedMap = job.result
         self.loaded = loaded
@@ -420,15 +434,38 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         else:
             h, w = loaded.height.shape
             self.info_label.setText(f"{loaded.name}\n{w} x {h} px · float32 from host")
+        self.viewer.clear_preview()
         self.viewer.set_map(self._input_image(), loaded.display.full_size)
         self._refresh_view()
         self._set_stage("Ready.")
         self.input_loaded.emit(loaded.name)
         self.schedule_preview()
 
+    def _clear_input(self) -> None:
+        """Back to "no map": a failed read must not leave the previous map looking current."""
+        self.loaded = None
+        self.results = {}
+        self._fill_show_combo()
+        self.info_label.setText("No map loaded.")
+        self.viewer.clear_preview()
+        self.viewer.set_after(None)
+        self.viewer.set_map(None, (0, 0))
+        self.preview_status.setText("")
+
     def _input_image(self):
         d = self.loaded.display  # type: ignore[union-attr]
-        return qimage_from(d.height if self.view_mode == "height" else d.relief)
+        return self._qimage(d.height if self.view_mode == "height" else d.relief)
+
+    def _qimage(self, pixels: np.ndarray):
+        """QImage of a rendering, cached: switching views must not re-copy 2k images each time."""
+        key = id(pixels)
+        cached = self._qimages.get(key)
+        if cached is None or cached[0] is not pixels:
+            if len(self._qimages) > 16:
+                self._qimages.clear()
+            cached = (pixels, qimage_from(pixels))
+            self._qimages[key] = cached
+        return cached[1]
 
     # ------------------------------------------------------------------ drag and drop
     def dragEnterEvent(self, event) -> None:  # noqa: N802
@@ -495,7 +532,8 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         """The Settings the controls describe (not yet validated)."""
         by_texel = self.scale_by_texel.isChecked()
         maps = tuple(name for name in OUTPUT_MAPS if self.map_checks[name].isChecked()) or ("displacement",)
-        iterations = self.iterations_spin.value() or None
+        advanced = self.advanced_box.isChecked()  # unchecked: its greyed-out values are not in effect
+        iterations = (self.iterations_spin.value() or None) if advanced else None
         return Settings(
             scale=1.0 if by_texel else float(self.scale_spin.value()),
             texel_mm=float(self.texel_spin.value()) if by_texel else None,
@@ -505,7 +543,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             iterations=iterations,
             seed=int(self.seed_spin.value()),
             device=str(self.device_combo.currentData()),
-            backbone=str(self.backbone_combo.currentData()),
+            backbone=str(self.backbone_combo.currentData()) if advanced else Settings.backbone,
             maps=maps,
         )
 
@@ -525,11 +563,48 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             _select_data(self.backbone_combo, settings.backbone)
             self.seed_spin.setValue(settings.seed)
             self.iterations_spin.setValue(settings.iterations or 0)
+            self.advanced_box.setChecked(settings.iterations is not None or settings.backbone != Settings.backbone)
             for name, check in self.map_checks.items():
                 check.setChecked(name in settings.maps)
         finally:
             self._restoring = False
         self._on_scale_mode()
+
+    def set_values(self, values) -> None:
+        """Fill the controls from a host's ``{control: value}`` dict (see nexture_core.hosts.requests).
+
+        Keys: pattern or patterns, scale, texel_mm (0: use scale), strength, upscale,
+        preset, seed, maps, iterations (0: preset), backbone, device, output, input.
+        A bad value shows as an error in the panel instead of raising.
+        """
+        from ..hosts.requests import settings_from_values
+
+        now = self.settings()
+        merged = {  # keys the host leaves out keep the panel's current values
+            "scale": now.scale, "texel_mm": now.texel_mm or 0.0, "strength": now.strength, "upscale": now.upscale,
+            "preset": now.preset, "seed": now.seed, "maps": now.maps, "iterations": now.iterations or 0,
+            "backbone": now.backbone, "device": now.device,
+        }
+        values = dict(values)
+        merged.update({k: v for k, v in values.items() if k in merged})
+        try:
+            self.apply_settings(settings_from_values(merged))
+        except NextureError as exc:
+            self.show_error(str(exc))
+        patterns = values.get("patterns") or ([values["pattern"]] if values.get("pattern") else None)
+        if patterns:
+            self.set_patterns([str(p) for p in patterns])
+        if values.get("output"):
+            self.output_edit.setText(str(values["output"]))
+        if values.get("input"):
+            self.set_input_path(values["input"])
+        self.save_state()
+
+    def set_input(self, source, name: str = "host map") -> Job:
+        """A path (str/Path) or an array from a host: whichever it is."""
+        if isinstance(source, np.ndarray):
+            return self.set_input_array(source, name)
+        return self.set_input_path(source)
 
     def request(self):
         """The FileRequest the panel describes (validated); raises NextureError when incomplete.
@@ -567,6 +642,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.run_requested.emit()
         if not self.run_internally:
             return None
+        self.request_running = request
         return self.watch_job(self._make_job(request), start=True)
 
     def _make_job(self, request) -> Job:
@@ -618,6 +694,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             self.progress_bar.setValue(1000)
             self._show_run_result(job)
         elif job.state is JobState.CANCELLED:
+            self.clear_error()
             self.progress_bar.setValue(0)
             self._set_stage("Cancelled; no output was written.")
         else:
@@ -632,9 +709,12 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         if isinstance(result, (list, tuple)):
             self.output_paths = [Path(p) for p in result]
             for path in self.output_paths:
-                self.outputs_list.addItem(str(path))
-            displacement = [p for p in self.output_paths if "displacement" in p.name] or self.output_paths
-            loader = Job(partial(load_result_maps, displacement), name="load results")
+                item = QtWidgets.QListWidgetItem(path.name)
+                item.setToolTip(str(path))
+                item.setData(Qt.UserRole, str(path))
+                self.outputs_list.addItem(item)
+            patterns = list(getattr(self.request_running, "patterns", []) or [])
+            loader = Job(partial(load_result_maps, label_outputs(self.output_paths, patterns)), name="load results")
             noun = "file" if len(self.output_paths) == 1 else "files"
             self._set_stage(f"Done in {job.elapsed:.1f} s: {len(self.output_paths)} {noun} written.")
         else:
@@ -675,14 +755,14 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         mode = self.view_mode
         if mode == "split":
             right = shown or next(iter(self.results.values()), None)
-            self.viewer.set_map(qimage_from(self.loaded.display.relief), self.loaded.display.full_size, keep_view=True)
-            self.viewer.set_after(qimage_from(right.relief) if right is not None else None)
+            self.viewer.set_map(self._qimage(self.loaded.display.relief), self.loaded.display.full_size, keep_view=True)
+            self.viewer.set_after(self._qimage(right.relief) if right is not None else None)
             self.viewer.set_split_mode(True)
             return
         source = shown or self.loaded.display
         pixels = source.height if mode == "height" else source.relief
         self.viewer.preview_visible = shown is None  # a preview only makes sense over the input
-        self.viewer.set_map(qimage_from(pixels), self.loaded.display.full_size, keep_view=True)
+        self.viewer.set_map(self._qimage(pixels), self.loaded.display.full_size, keep_view=True)
         self.viewer.set_after(None)
         self.viewer.set_split_mode(False)
 
@@ -779,6 +859,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         s.set("device", self.device_combo.currentData())
         s.set("backbone", self.backbone_combo.currentData())
         s.set("iterations", self.iterations_spin.value())
+        s.set("advanced", self.advanced_box.isChecked())
         s.set("maps", [n for n, c in self.map_checks.items() if c.isChecked()])
         s.set("output", self.output_edit.text())
         s.set("patterns", self.selected_patterns())
@@ -802,6 +883,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             _select_data(self.device_combo, s.get_str("device", defaults.device))
             _select_data(self.backbone_combo, s.get_str("backbone", defaults.backbone))
             self.iterations_spin.setValue(s.get_int("iterations", 0))
+            self.advanced_box.setChecked(s.get_bool("advanced", False))
             maps = s.get_list("maps", ["displacement"])
             for name, check in self.map_checks.items():
                 check.setChecked(name in maps)
@@ -839,6 +921,10 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
     def closeEvent(self, event) -> None:  # noqa: N802
         self.shutdown()
         super().closeEvent(event)
+
+
+def _refuse_while_running(progress, cancel):
+    raise InputError("A synthesis is running; cancel it or wait for it to finish before loading another map.")
 
 
 def dropped_path(mime) -> Optional[Path]:

@@ -8,6 +8,8 @@ Resolution order is fixed: PySide6, then PySide2. Everything else in
 from __future__ import annotations
 
 import importlib
+import sys
+import warnings
 from typing import Any, Sequence, Tuple
 
 from ..errors import NextureError
@@ -47,6 +49,36 @@ Qt = QtCore.Qt  # type: ignore[attr-defined]
 # QAction and QShortcut moved from QtWidgets (Qt 5) to QtGui (Qt 6).
 QAction = getattr(QtGui, "QAction", None) or getattr(QtWidgets, "QAction")
 QShortcut = getattr(QtGui, "QShortcut", None) or getattr(QtWidgets, "QShortcut")
+
+
+# PySide6 6.12.0 on Python < 3.12 drops a reference to None on every call of a
+# Qt method returning void (setText, update, processEvents...). None is not
+# immortal there, so a session dies with "deallocating None" after a few
+# thousand calls. Detect it once; keep None alive with a ballast of references
+# (8 bytes each) and say which binding to install.
+NONE_BALLAST_REFS = 1 << 22
+
+
+def _leaks_none() -> bool:
+    if sys.version_info >= (3, 12):
+        return False  # None is immortal: the bug is harmless
+    probe = QtCore.QObject()  # type: ignore[attr-defined]
+    before = sys.getrefcount(None)
+    for _ in range(64):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) < before - 32
+
+
+NONE_LEAK = _leaks_none()
+_none_ballast: list = []
+if NONE_LEAK:
+    _none_ballast = [None] * NONE_BALLAST_REFS
+    warnings.warn(
+        f"{BINDING} {getattr(importlib.import_module(BINDING), '__version__', '')} leaks references to None on this Python; "
+        "the panel may crash in long sessions. Install PySide6-Essentials 6.11 (pip install 'PySide6-Essentials<6.12').",
+        RuntimeWarning,
+        stacklevel=2,
+    )
 
 
 def exec_(obj, *args):

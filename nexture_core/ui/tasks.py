@@ -21,6 +21,32 @@ from .imaging import DisplayMaps, blue_tint, crop_around, display_maps, shaded
 PREVIEW_SIDE = 256  # px of input around the view centre that a quick preview synthesizes
 
 
+def warm_up_engine(progress: ProgressFn, cancel: threading.Event) -> float:
+    """Import torch and the engine; returns the seconds it took.
+
+    Loading libtorch holds the GIL for a few hundred milliseconds, which would
+    stall the UI in the middle of the first run; the panel does it once, in the
+    background, as it opens (when a short hitch goes unnoticed).
+    """
+    import time
+
+    started = time.monotonic()
+    progress(0.1, "loading the synthesis engine")
+    import torch
+    import torch.nn.functional as F
+
+    from .. import api  # noqa: F401
+    from ..synthesis import engine  # noqa: F401
+
+    # The first optimiser step imports torch._dynamo and sympy (another ~0.5 s of
+    # GIL-holding imports); one step on an 8x8 tensor gets them out of the way.
+    v = torch.zeros(1, 1, 8, 8, requires_grad=True)
+    optimiser = torch.optim.Adam([v], lr=0.1)
+    F.conv2d(v, torch.ones(1, 1, 3, 3)).square().mean().backward()
+    optimiser.step()
+    return time.monotonic() - started
+
+
 @dataclass
 class LoadedMap:
     """A map ready for the panel: the full-res ``height`` (HxW float32), its info, its renderings."""
@@ -52,16 +78,27 @@ def prepare_array(array: np.ndarray, name: str, progress: ProgressFn, cancel: th
     return LoadedMap(np.ascontiguousarray(height), None, display_maps(height), name, None)
 
 
-def load_result_maps(paths: Sequence[Path], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
-    """Renderings of each written displacement output, keyed by file name."""
+def load_result_maps(outputs: Dict[str, Path], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+    """Renderings of each written displacement output; ``outputs`` maps a label to its file."""
     from ..io import read_map
 
     shown: Dict[str, DisplayMaps] = {}
-    for i, path in enumerate(paths):
+    for i, (label, path) in enumerate(outputs.items()):
         check_cancel(cancel)
-        progress(i / max(1, len(paths)), f"loading {Path(path).name}")
-        shown[Path(path).name] = display_maps(read_map(path)[0])
+        progress(i / max(1, len(outputs)), f"loading {Path(path).name}")
+        shown[label] = display_maps(read_map(path)[0])
     return shown
+
+
+def label_outputs(paths: Sequence[Path], patterns: Sequence[str]) -> Dict[str, Path]:
+    """Displacement outputs labelled by their pattern id when the file name shows it, else by name."""
+    displacement = [Path(p) for p in paths if "displacement" in Path(p).name] or [Path(p) for p in paths]
+    labelled: Dict[str, Path] = {}
+    for path in displacement:
+        matches = [pid for pid in patterns if f"_{pid}" in path.stem or path.stem.startswith(pid)]
+        label = max(matches, key=len) if matches else path.name
+        labelled[label if label not in labelled else path.name] = path
+    return labelled
 
 
 def result_display_maps(result, progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:

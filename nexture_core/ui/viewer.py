@@ -234,7 +234,9 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         painter.end()
 
     def _paint_preview(self, painter) -> None:
-        x, y, w, h = self.preview_rect  # type: ignore[misc]
+        if self.preview is None or self.preview_rect is None:
+            return
+        x, y, w, h = self.preview_rect
         tl = self.map_to_screen(x, y)
         rect = QtCore.QRectF(tl.x(), tl.y(), w * self.zoom, h * self.zoom)
         painter.drawImage(rect, self.preview, QtCore.QRectF(self.preview.rect()))

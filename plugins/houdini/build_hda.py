@@ -20,7 +20,7 @@ sys.path[:0] = [str(HERE / "python"), str(HERE.parents[1])]
 
 import hou  # noqa: E402
 
-from nexture_houdini import copernicus, parms  # noqa: E402
+from nexture_houdini import copernicus  # noqa: E402
 
 COP_TYPE = "nexture::micro_detail_cop::1.0"
 COP2_TYPE = "nexture::micro_detail_cop2"

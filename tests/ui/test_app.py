@@ -39,7 +39,10 @@ def test_dropping_a_map_loads_it_and_remembers_it(window, qtbot, height_tiff):
     mime = QtCore.QMimeData()
     mime.setUrls([QtCore.QUrl.fromLocalFile(str(height_tiff))])
     pos = QtCore.QPointF(200, 200)
-    enter = QtGui.QDragEnterEvent(pos.toPoint() if not hasattr(QtGui.QDropEvent, 'position') else pos, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+    try:  # Qt 6.12 takes a QPointF and deprecates the QPoint form; older Qts take only QPoint
+        enter = QtGui.QDragEnterEvent(pos, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+    except TypeError:
+        enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
     QtWidgets.QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QtGui.QDropEvent(pos, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)

@@ -1,0 +1,125 @@
+"""``nexture patterns``: list, show, validate, import and regenerate patterns."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..errors import PatternError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("patterns", help="the pattern bank: list, show, validate, import, regenerate")
+    ps = p.add_subparsers(dest="action", metavar="ACTION")
+    ps.required = True
+    ls = ps.add_parser("list", help="every pattern: id, region, size in px and mm, maps")
+    ls.add_argument("--region", help="only this body region")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+    sh = ps.add_parser("show", help="one pattern's manifest and files")
+    sh.add_argument("id")
+    sh.set_defaults(func=cmd_show)
+    va = ps.add_parser("validate", help="check a pattern folder, a bank folder, or the whole bank")
+    va.add_argument("dir", nargs="?")
+    va.set_defaults(func=cmd_validate)
+    im = ps.add_parser("import", help="turn a folder of your scans into a pattern in your user bank")
+    im.add_argument("dir")
+    im.add_argument("--id", required=True)
+    im.add_argument("--width-mm", type=float, required=True, help="physical width the scans cover")
+    im.add_argument("--name")
+    im.add_argument("--region", default="custom")
+    im.add_argument("--feature-mm", type=float, help="typical crease-cell diameter (default 1 mm)")
+    im.add_argument("--force", action="store_true", help="replace a pattern with the same id")
+    im.add_argument("--bank", help="user bank folder (default: NEXTURE_USER_BANK or ~/.local/share/nexture/patterns)")
+    im.set_defaults(func=cmd_import)
+    rg = ps.add_parser("regenerate", help="regenerate the built-in bank and the example map, bit-identically")
+    rg.add_argument("--dest", help="write into this folder instead of the built-in bank")
+    rg.add_argument("--id", action="append", dest="ids", help="only these patterns")
+    rg.add_argument("--no-example", action="store_true")
+    rg.set_defaults(func=cmd_regenerate)
+
+
+def _maps(p) -> str:
+    return ",".join(m for m in ("displacement", "albedo", "specular") if p.has_map(m))
+
+
+def cmd_list(args) -> int:
+    from ..patterns import load_bank
+
+    bank = load_bank()
+    items = [p for p in bank.patterns() if not args.region or p.region == args.region]
+    if args.json:
+        print(json.dumps([{"id": p.id, "name": p.name, "region": p.region, "size_px": list(p.size_px), "width_mm": p.width_mm,
+                           "feature_mm": p.feature_mm, "maps": _maps(p).split(","), "source": p.source, "folder": str(p.folder)} for p in items], indent=2))
+    else:
+        print(f"{'id':<14} {'region':<14} {'size px':>10} {'width mm':>9} {'cell mm':>8}  maps")
+        for p in items:
+            print(f"{p.id:<14} {p.region:<14} {p.size_px[0]:>4}x{p.size_px[1]:<5} {p.width_mm:>9.2f} {p.feature_mm:>8.2f}  {_maps(p)}{'' if p.source == 'builtin' else '  (' + p.source + ')'}")
+    for w in bank.warnings:
+        print(f"warning: {w}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from ..patterns import load_bank
+
+    p = load_bank().get(args.id)
+    print(f"{p.name} ({p.id}), {p.region}: {p.description}")
+    print(f"  size {p.size_px[0]}x{p.size_px[1]} px over {p.width_mm} mm ({p.mm_per_px * 1000:.1f} um per px); crease cells ~{p.feature_mm} mm ({p.feature_px:.0f} px)")
+    print(f"  licence: {p.licence or '-'}; attribution: {p.attribution or '-'}")
+    print(f"  folder: {p.folder} ({p.source})")
+    for name, path in p.maps.items():
+        print(f"  {name}: {path.name}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from ..patterns import load_bank, pattern_from_folder
+    from ..patterns.manifest import MANIFEST
+
+    problems, count = [], 0
+    if args.dir:
+        root = Path(args.dir)
+        folders = [root] if (root / MANIFEST).exists() else sorted(d for d in root.iterdir() if d.is_dir() and (d / MANIFEST).exists()) if root.is_dir() else []
+        if not folders:
+            problems.append(f"{root}: no pattern folder (with {MANIFEST}) found.")
+        for folder in folders:
+            try:
+                p = pattern_from_folder(folder)
+                for name in ("displacement", "albedo", "specular"):
+                    if p.has_map(name):
+                        p.load_map(name)
+                count += 1
+            except PatternError as exc:
+                problems.append(str(exc))
+    else:
+        bank = load_bank()
+        count = len(bank)
+        problems = list(bank.warnings)
+    for line in problems:
+        print(f"problem: {line}")
+    print(f"{count} pattern(s) valid, {len(problems)} problem(s).")
+    return 1 if problems else 0
+
+
+def cmd_import(args) -> int:
+    from ..patterns import user_bank_dir
+    from ..patterns.importer import import_scans
+
+    bank = Path(args.bank) if args.bank else user_bank_dir()
+    folder = import_scans(Path(args.dir), args.id, args.width_mm, user_bank=bank, name=args.name, region=args.region,
+                          feature_mm=args.feature_mm, force=args.force)
+    print(f"imported {args.id} into {folder}")
+    return 0
+
+
+def cmd_regenerate(args) -> int:
+    from ..example import write_example
+    from ..patterns.writer import regenerate_builtin
+
+    for folder in regenerate_builtin(Path(args.dest) if args.dest else None, ids=args.ids):
+        print(folder)
+    if not args.no_example and not args.dest:
+        print(write_example())
+    return 0

@@ -1,0 +1,107 @@
+"""``pattern.toml``: what a pattern is, in a file a person can read and edit.
+
+A pattern folder holds the manifest plus its maps: ``displacement`` (required,
+16-bit or float), ``albedo`` (RGB) and ``specular`` (grey), all the same size,
+and a small shaded ``thumbnail`` for pickers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Optional
+
+from ..errors import PatternError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 hosts (Maya 2024, Houdini 20.5)
+    import tomli as tomllib  # type: ignore[no-redef]
+
+MANIFEST = "pattern.toml"
+ID_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
+MAP_NAMES = ("displacement", "albedo", "specular", "thumbnail")
+REQUIRED = ("id", "name", "region", "width_mm")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    id: str
+    name: str
+    region: str
+    width_mm: float
+    description: str = ""
+    feature_mm: Optional[float] = None
+    licence: str = ""
+    attribution: str = ""
+    tileable: bool = True
+    seed: Optional[int] = None
+    maps: Dict[str, str] = field(default_factory=dict)
+
+
+def check_id(pid: str, where: str = "") -> str:
+    """An id is a folder name and a CLI word: 1-40 of a-z, 0-9, '_' and '-'."""
+    if not isinstance(pid, str) or not ID_RE.match(pid):
+        raise PatternError(f"{where}pattern id {pid!r} is invalid; use 1-40 lowercase letters, digits, '_' or '-' (no path characters).")
+    return pid
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """Parse and check ``folder/pattern.toml``; raises PatternError naming the file."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise PatternError(f"{path}: no {MANIFEST} in this pattern folder.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PatternError(f"{path}: malformed manifest ({exc}).") from None
+    missing = [k for k in REQUIRED if k not in data]
+    if missing:
+        raise PatternError(f"{path}: missing {', '.join(missing)}.")
+    check_id(data["id"], f"{path}: ")
+    try:
+        width = float(data["width_mm"])
+        feature = float(data["feature_mm"]) if "feature_mm" in data else None
+    except (TypeError, ValueError):
+        raise PatternError(f"{path}: width_mm and feature_mm must be numbers of millimetres.") from None
+    if not (0.1 <= width <= 1000):
+        raise PatternError(f"{path}: width_mm {width} is out of range (0.1 to 1000 mm).")
+    maps = data.get("maps", {})
+    if not isinstance(maps, dict) or "displacement" not in maps:
+        raise PatternError(f"{path}: [maps] must name at least a displacement file.")
+    unknown = [k for k in maps if k not in MAP_NAMES]
+    if unknown:
+        raise PatternError(f"{path}: unknown map(s) {', '.join(unknown)}; known: {', '.join(MAP_NAMES)}.")
+    for name, rel in maps.items():
+        if not isinstance(rel, str) or "/" in rel or "\\" in rel or rel.startswith("."):
+            raise PatternError(f"{path}: map {name} must be a file name inside the pattern folder, not {rel!r}.")
+    return Manifest(
+        id=data["id"], name=str(data["name"]), region=str(data["region"]), width_mm=width,
+        description=str(data.get("description", "")), feature_mm=feature,
+        licence=str(data.get("licence", "")), attribution=str(data.get("attribution", "")),
+        tileable=bool(data.get("tileable", True)), seed=data.get("seed"), maps=dict(maps),
+    )
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def manifest_text(m: Manifest) -> str:
+    """The manifest as TOML, keys in a fixed order (so regeneration is byte-identical)."""
+    lines = [f"id = {_toml_value(m.id)}", f"name = {_toml_value(m.name)}", f"region = {_toml_value(m.region)}",
+             f"description = {_toml_value(m.description)}", f"width_mm = {_toml_value(m.width_mm)}"]
+    if m.feature_mm is not None:
+        lines.append(f"feature_mm = {_toml_value(m.feature_mm)}")
+    lines += [f"licence = {_toml_value(m.licence)}", f"attribution = {_toml_value(m.attribution)}", f"tileable = {_toml_value(m.tileable)}"]
+    if m.seed is not None:
+        lines.append(f"seed = {int(m.seed)}")
+    lines.append("")
+    lines.append("[maps]")
+    lines += [f"{k} = {_toml_value(v)}" for k, v in m.maps.items()]
+    return "\n".join(lines) + "\n"
