@@ -112,7 +112,7 @@ def _region_for(pattern, image_range: float, settings: Settings):
             f"{pattern.mm_per_px:.4f} mm per pixel)."
         )
     disp = np.asarray(pattern.load_map("displacement"), dtype=np.float32)
-    tensor = torch.from_numpy(np.ascontiguousarray(disp))[None, None]
+    tensor = torch.from_numpy(np.array(disp, dtype=np.float32))[None, None]
     wrap = bool(getattr(pattern, "tileable", True))
     native_detail = filters.detail(tensor, structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap)
     relative = float(native_detail.std()) / robust_range(disp)

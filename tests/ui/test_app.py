@@ -89,8 +89,9 @@ def test_save_copy_never_overwrites_the_output_itself(height_tiff):
 APP_SCRIPT = r"""
 import argparse, os, sys
 from nexture_core.ui import app as app_module
-from nexture_core.ui.qt import QtCore, QtWidgets
+from nexture_core.ui.qt import QtCore, QtWidgets, application
 
+app = application()  # timers need the application's event dispatcher; run_app reuses it
 QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
 QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, sys.argv[2])
 
