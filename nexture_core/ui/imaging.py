@@ -54,13 +54,25 @@ def _fallback_relief(height: np.ndarray) -> np.ndarray:
     return np.clip(0.15 + 0.85 * shade, 0.0, 1.0).astype(np.float32)
 
 
-def shaded(height: np.ndarray) -> np.ndarray:
-    """Shaded relief of ``height`` (HxW) in [0, 1], from :mod:`nexture_core.relief` when available."""
+def shaded(height: np.ndarray, exaggeration="auto") -> np.ndarray:
+    """Shaded relief of ``height`` (HxW) in [0, 1], from :mod:`nexture_core.relief` when available.
+
+    Pass the input's exaggeration when shading a result, so before and after are lit alike.
+    """
     try:
         from ..relief import shaded_relief
     except ImportError:
         return _fallback_relief(height)
-    return np.asarray(shaded_relief(np.asarray(height, np.float32), exaggeration="auto"), dtype=np.float32)
+    return np.asarray(shaded_relief(np.asarray(height, np.float32), exaggeration=exaggeration), dtype=np.float32)
+
+
+def exaggeration_of(height: np.ndarray) -> Optional[float]:
+    """The 'auto' exaggeration the relief module would pick for ``height`` (None without it)."""
+    try:
+        from ..relief import auto_exaggeration
+    except ImportError:
+        return None
+    return float(auto_exaggeration(np.asarray(height, np.float32)))
 
 
 def to_uint8(gray01: np.ndarray) -> np.ndarray:
@@ -84,16 +96,23 @@ class DisplayMaps:
     relief: np.ndarray
     full_size: Tuple[int, int]  # (width, height) of the full-resolution map
     factor: float
+    exaggeration: Optional[float] = None  # the relief's height multiplier, to light results alike
 
 
-def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> DisplayMaps:
-    """Height and shaded-relief renderings of ``height`` (HxW), downsampled for the screen."""
+def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggeration: Optional[float] = None) -> DisplayMaps:
+    """Height and shaded-relief renderings of ``height`` (HxW), downsampled for the screen.
+
+    ``exaggeration`` None picks one for this map; a result passes its input's.
+    """
     arr = np.asarray(height, dtype=np.float32)
     if arr.ndim == 3:
         arr = arr[..., 0]
     small = downsample(arr, max_side)
     factor = arr.shape[1] / float(small.shape[1])
-    return DisplayMaps(to_uint8(level(small)), to_uint8(shaded(small)), (arr.shape[1], arr.shape[0]), factor)
+    if exaggeration is None:
+        exaggeration = exaggeration_of(small)
+    relief = shaded(small, exaggeration if exaggeration is not None else "auto")
+    return DisplayMaps(to_uint8(level(small)), to_uint8(relief), (arr.shape[1], arr.shape[0]), factor, exaggeration)
 
 
 def crop_around(height: np.ndarray, centre_xy: Tuple[float, float], size: int) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:

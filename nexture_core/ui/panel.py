@@ -220,7 +220,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.scale_slider.setPageStep(SCALE_STEPS // 20)  # a page is x1.15
         self.scale_spin = QtWidgets.QDoubleSpinBox()
         self.scale_spin.setRange(SCALE_MIN, SCALE_MAX)
-        self.scale_spin.setDecimals(2)
+        self.scale_spin.setDecimals(3)
         self.scale_spin.setSingleStep(0.05)
         self.scale_spin.setPrefix("x")
         self.scale_spin.setToolTip("2 makes the pattern's detail twice as large on the map")
@@ -497,7 +497,7 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.scale_spin.setValue(scale)
 
     def _on_scale_slider(self, position: int) -> None:
-        value = round(slider_to_scale(position), 2)
+        value = round(slider_to_scale(position), 3)
         if abs(self.scale_spin.value() - value) > 1e-9:
             self.scale_spin.blockSignals(True)
             self.scale_spin.setValue(value)
@@ -714,14 +714,16 @@ class NexturePanel(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
                 item.setData(Qt.UserRole, str(path))
                 self.outputs_list.addItem(item)
             patterns = list(getattr(self.request_running, "patterns", []) or [])
-            loader = Job(partial(load_result_maps, label_outputs(self.output_paths, patterns)), name="load results")
+            exaggeration = self.loaded.display.exaggeration if self.loaded is not None else None
+            loader = Job(partial(load_result_maps, label_outputs(self.output_paths, patterns), exaggeration), name="load results")
             noun = "file" if len(self.output_paths) == 1 else "files"
             self._set_stage(f"Done in {job.elapsed:.1f} s: {len(self.output_paths)} {noun} written.")
         else:
             self.output_paths = []
             for key in result.outputs:
                 self.outputs_list.addItem(f"{key} (in memory)")
-            loader = Job(partial(result_display_maps, result), name="render results")
+            exaggeration = self.loaded.display.exaggeration if self.loaded is not None else None
+            loader = Job(partial(result_display_maps, result, exaggeration), name="render results")
             self._set_stage(f"Done in {job.elapsed:.1f} s.")
         self.result_bridge.start(loader)
 

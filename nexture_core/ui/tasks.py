@@ -78,15 +78,15 @@ def prepare_array(array: np.ndarray, name: str, progress: ProgressFn, cancel: th
     return LoadedMap(np.ascontiguousarray(height), None, display_maps(height), name, None)
 
 
-def load_result_maps(outputs: Dict[str, Path], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
-    """Renderings of each written displacement output; ``outputs`` maps a label to its file."""
+def load_result_maps(outputs: Dict[str, Path], exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+    """Renderings of each written displacement output (``outputs``: label -> file), lit like the input."""
     from ..io import read_map
 
     shown: Dict[str, DisplayMaps] = {}
     for i, (label, path) in enumerate(outputs.items()):
         check_cancel(cancel)
         progress(i / max(1, len(outputs)), f"loading {Path(path).name}")
-        shown[label] = display_maps(read_map(path)[0])
+        shown[label] = display_maps(read_map(path)[0], exaggeration=exaggeration)
     return shown
 
 
@@ -101,12 +101,12 @@ def label_outputs(paths: Sequence[Path], patterns: Sequence[str]) -> Dict[str, P
     return labelled
 
 
-def result_display_maps(result, progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+def result_display_maps(result, exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
     """Renderings of each displacement output of an in-memory SynthesisResult, keyed by pattern."""
     shown: Dict[str, DisplayMaps] = {}
     for key, maps in result.outputs.items():
         check_cancel(cancel)
-        shown[key] = display_maps(maps["displacement"])
+        shown[key] = display_maps(maps["displacement"], exaggeration=exaggeration)
     return shown
 
 

@@ -228,9 +228,10 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             painter.restore()
             painter.setPen(QtGui.QPen(QtGui.QColor(255, 200, 40), 2))
             painter.drawLine(QtCore.QPointF(sx, 0), QtCore.QPointF(sx, self.height()))
-            painter.setPen(QtGui.QColor(255, 255, 255))
-            painter.drawText(QtCore.QRectF(sx - 90, 6, 84, 18), Qt.AlignRight, "input")
-            painter.drawText(QtCore.QRectF(sx + 6, 6, 84, 18), Qt.AlignLeft, "result")
+            for text, box in (("input", QtCore.QRectF(sx - 52, 6, 46, 18)), ("result", QtCore.QRectF(sx + 6, 6, 46, 18))):
+                painter.fillRect(box, QtGui.QColor(20, 20, 24, 190))  # readable over light relief
+                painter.setPen(QtGui.QColor(255, 255, 255))
+                painter.drawText(box, Qt.AlignCenter, text)
         painter.end()
 
     def _paint_preview(self, painter) -> None:

@@ -100,7 +100,7 @@ def test_load_two_patterns_scale_run_without_freezing(qtbot, real_bank, height_t
     moved = panel.settings().scale
     assert moved == pytest.approx(slider_to_scale(start - 100), abs=0.005)  # two pages down: x0.8 -> ~x0.6
     assert panel.scale_spin.value() == pytest.approx(moved)
-    assert abs(panel.scale_slider.value() - scale_to_slider(moved)) <= 1  # the spin box rounds to 0.01
+    assert abs(panel.scale_slider.value() - scale_to_slider(moved)) <= 1  # the spin box rounds to 0.001
 
     with TickRecorder() as ticks, qtbot.waitSignal(panel.finished, timeout=RUN_TIMEOUT_MS) as done:
         qtbot.mouseClick(panel.run_button, Qt.LeftButton)
