@@ -34,7 +34,7 @@ from nexture_core.scales import structure_sigma_px  # noqa: E402
 from nexture_core.settings import PRESET_ITERATIONS, Settings  # noqa: E402
 from nexture_core.synthesis.engine import Synthesis, level_count, pick_device  # noqa: E402
 from nexture_core.synthesis.loss import texture_loss  # noqa: E402
-from nexture_core.synthesis.blocks import moments_with_graph, plan_blocks  # noqa: E402
+from nexture_core.synthesis.blocks import block_moments, plan_blocks  # noqa: E402
 from nexture_core.synthesis.targets import Z_SPREAD, level_target, robust_range  # noqa: E402
 
 
@@ -121,7 +121,7 @@ def naive_reference(size: int, pattern, device: torch.device, iterations: int, t
         opt.zero_grad()
         z = 0.5 + filters.detail(x, sigma) / (Z_SPREAD * std)
         padded = filters.pad_image(z, net.halo, False)
-        sums, grams, weights = moments_with_graph(net, padded, blk, 1)
+        sums, grams, weights = block_moments(net, padded, blk)
         loss = texture_loss(sums, grams, weights, [target.stats], [1.0]) + 10 * ((filters.lowpass(x, sigma) - structure) ** 2).mean() / std**2
         loss.backward()
         opt.step()
@@ -146,7 +146,7 @@ def final_loss_of(output: np.ndarray, pattern, device: torch.device) -> float:
     z = 0.5 + d / (Z_SPREAD * float(d.std()))
     padded = filters.pad_image(z, net.halo, False)
     with torch.no_grad():
-        sums, grams, weights = moments_with_graph(net, padded, plan_blocks(*output.shape, 1 << 20, net.alignment)[0], 1)
+        sums, grams, weights = block_moments(net, padded, plan_blocks(*output.shape, 1 << 20, net.alignment)[0])
         return float(texture_loss(sums, grams, weights, [target.stats], [1.0]))
 
 

@@ -24,7 +24,7 @@ from .settings import Settings
 # At strength 1 the output's detail band has the pattern's relative amplitude
 # (detail std over value range) times this share of the input's value range:
 # sculpted maps span broad forms, so pore-scale relief is a small part of it.
-AMPLITUDE_REFERENCE = 0.1
+AMPLITUDE_REFERENCE = 0.05
 MIN_INPUT_SIDE = 32
 MIX_KEY = "mix"
 

@@ -74,6 +74,13 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _check_maps(p) -> None:
+    """Decode every map: a truncated file shows up here, not mid-synthesis."""
+    for name in ("displacement", "albedo", "specular"):
+        if p.has_map(name):
+            p.load_map(name)
+
+
 def cmd_validate(args) -> int:
     from ..patterns import load_bank, pattern_from_folder
     from ..patterns.manifest import MANIFEST
@@ -81,22 +88,29 @@ def cmd_validate(args) -> int:
     problems, count = [], 0
     if args.dir:
         root = Path(args.dir)
-        folders = [root] if (root / MANIFEST).exists() else sorted(d for d in root.iterdir() if d.is_dir() and (d / MANIFEST).exists()) if root.is_dir() else []
+        if (root / MANIFEST).exists():
+            folders = [root]
+        elif root.is_dir():
+            folders = sorted(d for d in root.iterdir() if d.is_dir() and (d / MANIFEST).exists())
+        else:
+            folders = []
         if not folders:
             problems.append(f"{root}: no pattern folder (with {MANIFEST}) found.")
         for folder in folders:
             try:
-                p = pattern_from_folder(folder)
-                for name in ("displacement", "albedo", "specular"):
-                    if p.has_map(name):
-                        p.load_map(name)
+                _check_maps(pattern_from_folder(folder))
                 count += 1
             except PatternError as exc:
                 problems.append(str(exc))
     else:
         bank = load_bank()
-        count = len(bank)
         problems = list(bank.warnings)
+        for p in bank:
+            try:
+                _check_maps(p)
+                count += 1
+            except PatternError as exc:
+                problems.append(str(exc))
     for line in problems:
         print(f"problem: {line}")
     print(f"{count} pattern(s) valid, {len(problems)} problem(s).")

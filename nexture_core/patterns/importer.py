@@ -1,9 +1,17 @@
-"""Turn a folder of an artist's own scans into a pattern in the user bank."""
+"""Turn a folder of an artist's own scans into a pattern in the user bank.
+
+Which file is which map is read from its name (``skin_disp.exr``,
+``forehead_diffuse.tif``, ``roughness.png``...). Conversions, recorded in the
+manifest's ``[source]`` table: displacement normalised to [0, 1] (16-bit TIFF;
+original units = ``displacement_low + v * (displacement_high - displacement_low)``),
+albedo 8-bit, specular 8-bit; a roughness or gloss scan becomes specular
+(roughness inverted: rough skin reflects less).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -11,60 +19,98 @@ from ..errors import PatternError
 from .manifest import Manifest, check_id
 from .writer import write_pattern
 
-# Words in file names that say which map a scan is.
+# Words in file names that say which map a scan is; the first matching map wins.
 KEYWORDS = {
     "displacement": ("displacement", "disp", "height", "bump"),
-    "albedo": ("albedo", "diffuse", "color", "colour", "basecolor"),
+    "albedo": ("albedo", "diffuse", "basecolor", "color", "colour"),
     "specular": ("specular", "spec", "roughness", "gloss"),
 }
-IMAGE_EXT = {".exr", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".tx"}
+INVERTED = ("roughness",)  # specular = 1 - roughness
+IMAGE_EXT = {".exr", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".tx", ".hdr", ".dpx", ".tga", ".bmp"}
 
 
 def find_scans(folder: Path) -> Dict[str, Path]:
-    found: Dict[str, Path] = {}
+    """Map name -> scan file in ``folder``; PatternError when two files claim one map."""
+    claims: Dict[str, List[Path]] = {}
     for path in sorted(Path(folder).iterdir()):
-        if path.suffix.lower() not in IMAGE_EXT:
+        if path.suffix.lower() not in IMAGE_EXT or path.name.startswith("."):
             continue
         stem = path.stem.lower()
         for name, words in KEYWORDS.items():
-            if name not in found and any(w in stem for w in words):
-                found[name] = path
+            if any(w in stem for w in words):
+                claims.setdefault(name, []).append(path)
                 break
-    return found
+    for name, paths in claims.items():
+        if len(paths) > 1:
+            listed = ", ".join(p.name for p in paths)
+            raise PatternError(f"{folder}: several files look like the {name} scan ({listed}); keep one or rename the others.")
+    return {name: paths[0] for name, paths in claims.items()}
+
+
+def _read_albedo(path: Path) -> np.ndarray:
+    from ..io import read_image
+
+    pixels, _ = read_image(path)
+    rgb = pixels[..., :3] if pixels.shape[2] >= 3 else np.repeat(pixels[..., :1], 3, axis=2)
+    return np.clip(rgb, 0.0, 1.0)
+
+
+def _read_specular(path: Path) -> Tuple[np.ndarray, str]:
+    from ..io import read_map
+
+    pixels, _ = read_map(path)
+    pixels = np.clip(pixels, 0.0, 1.0)
+    if any(w in path.stem.lower() for w in INVERTED):
+        return 1.0 - pixels, f"{path.name} (roughness, inverted)"
+    return pixels, path.name
 
 
 def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, name: Optional[str] = None,
                  region: str = "custom", feature_mm: Optional[float] = None, force: bool = False) -> Path:
-    """Read the scans in ``folder`` (any format OIIO reads), normalise and write a pattern.
+    """Read the scans in ``folder`` (any format OIIO reads) and write ``user_bank/<pid>``.
 
-    The displacement is normalised to [0, 1] (16-bit); albedo and specular are
-    kept in [0, 1]. Sizes must match.
+    ``width_mm``: physical width the scans cover; ``feature_mm``: typical
+    crease-cell diameter (default 1 mm). Only ``user_bank`` is written (through
+    a temporary folder inside it). Raises PatternError for a bad id, no
+    displacement scan, ambiguous files, a flat displacement or mismatched sizes,
+    and InputError for unreadable files.
     """
-    from ..io import read_image, read_map
+    from ..io import read_map
 
     check_id(pid)
+    if not (width_mm and float(width_mm) > 0):
+        raise PatternError(f"--width-mm {width_mm} must be a positive number of millimetres.")
+    if feature_mm is not None and not float(feature_mm) > 0:
+        raise PatternError(f"--feature-mm {feature_mm} must be a positive number of millimetres.")
     folder = Path(folder)
     if not folder.is_dir():
-        raise PatternError(f"{folder}: not a folder of scans.")
+        raise PatternError(f"{folder}: is not a folder of scans.")
     scans = find_scans(folder)
     if "displacement" not in scans:
-        raise PatternError(f"{folder}: no displacement scan found (a file whose name contains disp, displacement or height).")
+        raise PatternError(f"{folder}: no displacement scan found (a file whose name contains disp, displacement, height or bump).")
     disp, _ = read_map(scans["displacement"])
     lo, hi = float(np.min(disp)), float(np.max(disp))
-    if hi - lo <= 0:
-        raise PatternError(f"{scans['displacement']}: the displacement is flat.")
+    if not hi > lo:
+        raise PatternError(f"{scans['displacement']}: the displacement is flat (every pixel is {lo}); nothing to learn from.")
     maps = {"displacement": (disp - lo) / (hi - lo)}
+    source: Dict[str, object] = {
+        "folder": str(folder.resolve()),
+        "displacement": scans["displacement"].name,
+        "displacement_low": lo,
+        "displacement_high": hi,
+    }
     if "albedo" in scans:
-        maps["albedo"] = np.clip(read_image(scans["albedo"])[0][..., :3], 0, 1) if read_image(scans["albedo"])[0].shape[2] >= 3 else np.repeat(read_map(scans["albedo"])[0][..., None], 3, 2)
+        maps["albedo"] = _read_albedo(scans["albedo"])
+        source["albedo"] = scans["albedo"].name
     if "specular" in scans:
-        maps["specular"] = np.clip(read_map(scans["specular"])[0], 0, 1)
+        maps["specular"], source["specular"] = _read_specular(scans["specular"])
     sizes = {k: v.shape[:2] for k, v in maps.items()}
     if len(set(sizes.values())) > 1:
         listed = ", ".join(f"{k} {scans[k].name} {s[1]}x{s[0]}" for k, s in sizes.items())
         raise PatternError(f"{folder}: scans differ in size ({listed}); they must match.")
     manifest = Manifest(
-        id=pid, name=name or pid.replace("_", " ").title(), region=region, width_mm=float(width_mm),
+        id=pid, name=name or pid.replace("_", " ").title(), region=region or "custom", width_mm=float(width_mm),
         description=f"Imported from {folder.name}", feature_mm=feature_mm, licence="", attribution="",
-        tileable=False,
+        tileable=False, source=source,
     )
     return write_pattern(Path(user_bank), manifest, maps, force=force)

@@ -7,6 +7,7 @@ and a small shaded ``thumbnail`` for pickers.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,9 @@ class Manifest:
     tileable: bool = True
     seed: Optional[int] = None
     maps: Dict[str, str] = field(default_factory=dict)
+    # Imported scans: how the files were converted, e.g. displacement_low/high
+    # (original units = low + value * (high - low)) and specular_from.
+    source: Dict[str, object] = field(default_factory=dict)
 
 
 def check_id(pid: str, where: str = "") -> str:
@@ -76,11 +80,15 @@ def read_manifest(folder: Path) -> Manifest:
     for name, rel in maps.items():
         if not isinstance(rel, str) or "/" in rel or "\\" in rel or rel.startswith("."):
             raise PatternError(f"{path}: map {name} must be a file name inside the pattern folder, not {rel!r}.")
+    source = data.get("source", {})
+    if not isinstance(source, dict):
+        raise PatternError(f"{path}: [source] must be a table.")
     return Manifest(
         id=data["id"], name=str(data["name"]), region=str(data["region"]), width_mm=width,
         description=str(data.get("description", "")), feature_mm=feature,
         licence=str(data.get("licence", "")), attribution=str(data.get("attribution", "")),
         tileable=bool(data.get("tileable", True)), seed=data.get("seed"), maps=dict(maps),
+        source=dict(source),
     )
 
 
@@ -89,7 +97,8 @@ def _toml_value(v) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return repr(v)
-    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # JSON string escapes (\\, \", \n, \uXXXX) are valid TOML basic-string escapes.
+    return json.dumps(str(v), ensure_ascii=False)
 
 
 def manifest_text(m: Manifest) -> str:
@@ -104,4 +113,7 @@ def manifest_text(m: Manifest) -> str:
     lines.append("")
     lines.append("[maps]")
     lines += [f"{k} = {_toml_value(v)}" for k, v in m.maps.items()]
+    if m.source:
+        lines += ["", "[source]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in m.source.items()]
     return "\n".join(lines) + "\n"

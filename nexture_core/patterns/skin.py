@@ -11,8 +11,9 @@ Same style, size, width and seed -> bit-identical arrays.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import numpy as np
 from scipy import ndimage
@@ -191,18 +192,36 @@ def stamp_pores(rng: np.random.Generator, size: int, px_per_mm: float, spec: Por
 
 
 # ------------------------------------------------------------------------ folds
+def groove_lattice(size: int, px_per_mm: float, spec: Folds) -> Tuple[int, int]:
+    """Whole numbers (count, slant) of grooves ``count * y + slant * x = k * size``
+    closest to the wanted spacing and angle: whole numbers keep the tile periodic."""
+    per_tile = size / px_per_mm / spec.spacing_mm
+    count = int(round(per_tile * math.cos(math.radians(spec.angle))))
+    slant = int(round(per_tile * math.sin(math.radians(spec.angle))))
+    if count == 0 and slant == 0:
+        count = 1
+    return count, slant
+
+
 def fold_grooves(rng: np.random.Generator, size: int, px_per_mm: float, spec: Folds) -> np.ndarray:
-    """Depth (>= 0) of ``count`` wavy grooves across the tile, bent into arcs."""
+    """Depth (>= 0) of one family of long grooves; each groove draws its own depth."""
+    count, slant = groove_lattice(size, px_per_mm, spec)
     ys, xs = np.mgrid[0:size, 0:size].astype(np.float64)
     bend = spec.bend_mm * px_per_mm * np.cos(2.0 * np.pi * xs / size)
     warp = spec.warp_mm * px_per_mm * band_noise(rng, size, size / 24.0, 0.0)
-    period = size / spec.count
-    phase = (ys + bend + warp) / period
-    dist = np.abs(phase - np.round(phase)) * period
+    spacing = size / math.hypot(count, slant)  # px between grooves, measured across them
+    phase = (count * ys + slant * xs) / size + (bend + warp) / spacing
+    groove = np.round(phase)
+    dist = np.abs(phase - groove) * spacing
+    # Groove k continues as groove k + slant across the right edge: ids modulo the
+    # gcd keep each groove's own depth the same on both sides of the seam.
+    period = max(1, math.gcd(count, abs(slant)))
+    groove_id = np.mod(groove, period).astype(np.int64)
+    own = 0.55 + 0.45 * _hash01(groove_id, groove_id, 7 + 2 * abs(slant) + int(slant < 0))
     width = spec.width_mm * px_per_mm * (0.75 + 0.5 * (0.5 + 0.5 * np.tanh(band_noise(rng, size, size / 16.0, 0.0))))
-    fade = 0.65 + 0.35 * np.tanh(band_noise(rng, size, size / 12.0, 0.0))
+    fade = np.clip(0.6 + 0.6 * band_noise(rng, size, size / (2.5 * spec.fade_cells), 0.0), 0.0, 1.0)
     t = np.clip(1.0 - dist / width, 0.0, 1.0)
-    return spec.depth * fade * t**1.2
+    return spec.depth * own * fade * t**1.2
 
 
 # ----------------------------------------------------------------- whole pattern
@@ -217,8 +236,12 @@ def generate_skin(style: SkinStyle, size: int, width_mm: float, seed: int) -> Sk
     height += style.dome * np.tanh(dist1 / (0.25 * cell_px))
     pore_mask = np.zeros((size, size), dtype=bool)
     pore_count = 0
-    if style.folds is not None:
-        height -= fold_grooves(rng, size, px_per_mm, style.folds)
+    furrows = primary > 0.25 * style.primary.depth
+    for fold in style.folds:
+        grooves = fold_grooves(rng, size, px_per_mm, fold)
+        height -= grooves
+        furrows |= grooves > 0.25 * fold.depth
+        dist1 = np.minimum(dist1, np.where(grooves > 0, 0.0, np.inf))
     for spec in (style.pores, style.follicles):
         if spec is None:
             continue
@@ -236,7 +259,7 @@ def generate_skin(style: SkinStyle, size: int, width_mm: float, seed: int) -> Sk
         displacement=displacement.astype(np.float32),
         albedo=albedo.astype(np.float32),
         specular=specular.astype(np.float32),
-        furrows=primary > 0.25 * style.primary.depth,
+        furrows=furrows,
         pore_mask=pore_mask,
         pore_count=pore_count,
     )

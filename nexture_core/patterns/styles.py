@@ -51,13 +51,22 @@ class Pores:
 
 @dataclass(frozen=True)
 class Folds:
-    """Deep wavy folds (knuckles, elbows): warped periodic grooves across the tile."""
+    """A family of long grooves across the tile (knuckle folds, rhombic forearm lines).
 
-    count: int
+    ``spacing_mm`` apart, running at ``angle`` degrees (0 = horizontal, positive
+    rising to the right in image rows). The generator rounds the groove count so
+    the tile stays periodic. ``bend_mm`` bends them into arcs (concentric look),
+    ``warp_mm`` makes them wavy, ``fade_cells`` is how many breaks/fades a
+    groove shows across the tile.
+    """
+
+    spacing_mm: float
     depth: float
     width_mm: float
-    bend_mm: float  # amplitude of the arc bending the folds (concentric look)
-    warp_mm: float
+    angle: float = 0.0
+    bend_mm: float = 0.0
+    warp_mm: float = 0.0
+    fade_cells: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ class SkinStyle:
     secondary: Network
     pores: Pores | None = None
     follicles: Pores | None = None
-    folds: Folds | None = None
+    folds: Tuple[Folds, ...] = ()
     dome: float = 0.12  # cells bulge slightly between furrows
     noise: float = 0.05  # fine stratum-corneum roughness
     tone: Tuple[float, float, float] = (0.78, 0.58, 0.48)  # sRGB skin base
@@ -132,16 +141,18 @@ STYLES: Dict[str, SkinStyle] = {
         tone=(0.79, 0.60, 0.50),
     ),
     "forearm": SkinStyle(
-        primary=Network(1.0, 0.9, 0.07, stretch=(1.7, 1.0), orientations=(35.0, -35.0), orientation_bias=0.6,
-                        lattice="stagger", jitter=0.35, warp_mm=0.08),
-        secondary=Network(0.32, 0.3, 0.03, warp_mm=0.03),
+        primary=Network(1.0, 0.45, 0.06, warp_mm=0.08),
+        secondary=Network(0.32, 0.28, 0.03, warp_mm=0.03),
+        folds=(Folds(0.92, 1.0, 0.07, angle=36.0, warp_mm=0.06, fade_cells=20.0),
+               Folds(0.92, 1.0, 0.07, angle=-36.0, warp_mm=0.06, fade_cells=20.0)),
         pores=Pores(0.9, 0.06, 0.6),
         follicles=Pores(0.7, 0.035, 0.9, radius_spread=0.2, elongation=1.8),
         tone=(0.78, 0.58, 0.47),
     ),
     "back_of_hand": SkinStyle(
-        primary=Network(1.5, 1.3, 0.11, stretch=(1.6, 1.0), orientations=(40.0, -40.0), orientation_bias=0.65,
-                        lattice="stagger", jitter=0.4, warp_mm=0.12),
+        primary=Network(1.5, 0.6, 0.08, stretch=(1.3, 1.0), warp_mm=0.12),
+        folds=(Folds(1.3, 1.4, 0.11, angle=37.0, warp_mm=0.1, fade_cells=14.0),
+               Folds(1.3, 1.4, 0.11, angle=-37.0, warp_mm=0.1, fade_cells=14.0)),
         secondary=Network(0.45, 0.4, 0.045, warp_mm=0.04),
         pores=Pores(0.9, 0.07, 0.6),
         follicles=Pores(1.1, 0.04, 0.8, radius_spread=0.2, elongation=1.6),
@@ -161,14 +172,14 @@ STYLES: Dict[str, SkinStyle] = {
         primary=Network(1.3, 0.6, 0.08, stretch=(1.5, 1.0), warp_mm=0.1),
         secondary=Network(0.4, 0.3, 0.04, warp_mm=0.04),
         pores=Pores(0.8, 0.06, 0.6),
-        folds=Folds(count=7, depth=1.6, width_mm=0.35, bend_mm=1.6, warp_mm=0.35),
+        folds=(Folds(1.8, 1.6, 0.35, bend_mm=1.6, warp_mm=0.35, fade_cells=3.0),),
         tone=(0.78, 0.56, 0.48),
     ),
     "elbow": SkinStyle(
         primary=Network(1.8, 1.2, 0.13, stretch=(1.3, 1.0), warp_mm=0.25),
         secondary=Network(0.5, 0.45, 0.05, warp_mm=0.08),
         pores=Pores(1.0, 0.07, 0.5),
-        folds=Folds(count=5, depth=1.8, width_mm=0.5, bend_mm=0.9, warp_mm=0.7),
+        folds=(Folds(2.6, 1.8, 0.5, bend_mm=0.9, warp_mm=0.7, fade_cells=3.0),),
         dome=0.2,
         noise=0.07,
         tone=(0.77, 0.57, 0.48),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Optional
 
@@ -19,8 +20,10 @@ from ..errors import PatternError
 from .manifest import MANIFEST, Manifest, check_id, manifest_text
 
 THUMBNAIL_PX = 128
-# Albedo is colour reference, not data: a high-quality JPEG keeps the bank small.
-FILES = {"displacement": "displacement.tif", "albedo": "albedo.jpg", "specular": "specular.png", "thumbnail": "thumbnail.png"}
+# The built-in albedo is colour reference grown by code: a high-quality JPEG keeps
+# the shipped bank under 40 MB. An artist's imported albedo is kept lossless (PNG).
+FILES = {"displacement": "displacement.tif", "albedo": "albedo.png", "specular": "specular.png", "thumbnail": "thumbnail.png"}
+BUILTIN_ALBEDO = "albedo.jpg"
 
 
 def thumbnail(displacement: np.ndarray) -> np.ndarray:
@@ -34,8 +37,16 @@ def thumbnail(displacement: np.ndarray) -> np.ndarray:
     return shaded_relief(small)
 
 
-def write_pattern(bank_dir: Path, manifest: Manifest, maps: Dict[str, np.ndarray], force: bool = False) -> Path:
-    """Write ``maps`` (displacement HxW [0,1]; albedo HxWx3; specular HxW) and the manifest as ``bank_dir/<id>``."""
+def write_pattern(bank_dir: Path, manifest: Manifest, maps: Dict[str, np.ndarray], force: bool = False,
+                  albedo_file: str = FILES["albedo"]) -> Path:
+    """Write ``maps`` (displacement HxW [0,1]; albedo HxWx3 sRGB [0,1]; specular HxW [0,1])
+    and the manifest as ``bank_dir/<id>``; returns that folder.
+
+    Everything is written into a hidden folder inside ``bank_dir`` and renamed
+    into place; with ``force`` an existing pattern is swapped out only after
+    the new one is complete. Raises PatternError for a bad id, an existing id
+    without ``force`` or maps of different sizes.
+    """
     from ..io import write_image
 
     check_id(manifest.id)
@@ -52,18 +63,22 @@ def write_pattern(bank_dir: Path, manifest: Manifest, maps: Dict[str, np.ndarray
         files = {}
         write_image(tmp / FILES["displacement"], maps["displacement"], dtype="uint16", compression="zip")
         files["displacement"] = FILES["displacement"]
-        for name in ("albedo", "specular"):
+        for name, file_name in (("albedo", albedo_file), ("specular", FILES["specular"])):
             if name in maps:
-                write_image(tmp / FILES[name], maps[name], dtype="uint8")
-                files[name] = FILES[name]
+                write_image(tmp / file_name, maps[name], dtype="uint8")
+                files[name] = file_name
         write_image(tmp / FILES["thumbnail"], thumbnail(maps["displacement"]), dtype="uint8")
         files["thumbnail"] = FILES["thumbnail"]
         full = Manifest(**{**manifest.__dict__, "maps": files})
         (tmp / MANIFEST).write_text(manifest_text(full), encoding="utf-8")
         os.chmod(tmp, 0o755)
+        old = None
         if final.exists():
-            shutil.rmtree(final)
+            old = Path(tempfile.mkdtemp(prefix=f".{manifest.id}.old-", dir=bank_dir))
+            os.replace(final, old / manifest.id)
         os.replace(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -71,12 +86,36 @@ def write_pattern(bank_dir: Path, manifest: Manifest, maps: Dict[str, np.ndarray
 
 
 def regenerate_builtin(bank_dir: Optional[Path] = None, ids=None, size: int = 1024) -> list:
-    """Regenerate the built-in bank from its styles, bit-identically; returns the folders."""
+    """Regenerate the built-in bank from its styles, bit-identically; returns the folders.
+
+    ``ids``: only these patterns; ``size``: pixels per side (1024 for the bank).
+    """
+    with fixed_timestamps():
+        return _regenerate(bank_dir, ids, size)
+
+
+@contextmanager
+def fixed_timestamps():
+    """Set ``SOURCE_DATE_EPOCH`` (when unset) while writing, so file headers carry
+    no wall-clock time and reruns are byte-identical; restore it afterwards."""
+    had = "SOURCE_DATE_EPOCH" in os.environ
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    try:
+        yield
+    finally:
+        if not had:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _regenerate(bank_dir: Optional[Path], ids, size: int) -> list:
     from .bank import builtin_bank_dir
     from .skin import generate_skin
     from .styles import BUILTIN_PATTERNS
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no time stamps in TIFF/PNG headers
+    unknown = sorted(set(ids or ()) - {bp.id for bp in BUILTIN_PATTERNS})
+    if unknown:
+        known = ", ".join(bp.id for bp in BUILTIN_PATTERNS)
+        raise PatternError(f"--id {', '.join(unknown)}: not a built-in pattern; use one of {known}.")
     bank_dir = Path(bank_dir) if bank_dir else builtin_bank_dir()
     done = []
     for bp in BUILTIN_PATTERNS:
@@ -88,5 +127,6 @@ def regenerate_builtin(bank_dir: Optional[Path] = None, ids=None, size: int = 10
             feature_mm=bp.feature_mm, licence="CC0-1.0", attribution="Procedurally generated by Nexture (nexture patterns regenerate)",
             tileable=True, seed=bp.seed,
         )
-        done.append(write_pattern(bank_dir, manifest, {"displacement": maps.displacement, "albedo": maps.albedo, "specular": maps.specular}, force=True))
+        done.append(write_pattern(bank_dir, manifest, {"displacement": maps.displacement, "albedo": maps.albedo, "specular": maps.specular},
+                                 force=True, albedo_file=BUILTIN_ALBEDO))
     return done

@@ -97,6 +97,33 @@ def features_of(net: ValidFeatureNet, grey: torch.Tensor, autocast_dtype: Option
     return net(rgb)
 
 
+def block_moments(
+    net: ValidFeatureNet,
+    padded: torch.Tensor,
+    blk: Block,
+    region_weights: Optional[RegionWeights] = None,
+    autocast_dtype: Optional[torch.dtype] = None,
+) -> Tuple[List[torch.Tensor], List[torch.Tensor], List[torch.Tensor]]:
+    """One block's raw per-region sums (R, C), Grams (R, C, C) and weights (R,), per layer.
+
+    Keeps the autograd graph when ``padded`` requires grad (a map that fits in one block).
+    """
+    sums, grams, weights = [], [], []
+    for l, feat in enumerate(features_of(net, crop(padded, blk, net.halo), autocast_dtype)):
+        f, where = _selected(feat, net, l, blk)
+        f = f.float()
+        w = region_weights(l, blk, where) if region_weights else None
+        if w is None:
+            sums.append(f.sum(1)[None])
+            grams.append((f @ f.T)[None])
+            weights.append(torch.full((1,), float(f.shape[1]), device=f.device))
+        else:
+            sums.append(w @ f.T)
+            grams.append(torch.stack([(f * w[r]) @ f.T for r in range(w.shape[0])]))
+            weights.append(w.sum(1))
+    return sums, grams, weights
+
+
 def gather(
     net: ValidFeatureNet,
     padded: torch.Tensor,
@@ -106,26 +133,17 @@ def gather(
     autocast_dtype: Optional[torch.dtype] = None,
     on_block: Optional[Callable[[], None]] = None,
 ) -> Moments:
-    """Pass 1: moments of the whole map, without keeping any graph."""
+    """Pass 1: moments of the whole map, without keeping any graph (float64 accumulation)."""
     moments = Moments(net.channels, regions, padded.device)
     with torch.no_grad():
         for blk in blocks:
             if on_block:
                 on_block()
-            feats = features_of(net, crop(padded, blk, net.halo), autocast_dtype)
-            for l, feat in enumerate(feats):
-                f, where = _selected(feat, net, l, blk)
-                f = f.float()
-                w = region_weights(l, blk, where) if region_weights else None
-                if w is None:
-                    moments.sums[l][0] += f.sum(1).double()
-                    moments.grams[l][0] += (f @ f.T).double()
-                    moments.weights[l][0] += f.shape[1]
-                else:
-                    moments.sums[l] += (w @ f.T).double()
-                    for r in range(w.shape[0]):
-                        moments.grams[l][r] += ((f * w[r]) @ f.T).double()
-                    moments.weights[l] += w.sum(1).double()
+            sums, grams, weights = block_moments(net, padded, blk, region_weights, autocast_dtype)
+            for l in range(len(sums)):
+                moments.sums[l] += sums[l].double()
+                moments.grams[l] += grams[l].double()
+                moments.weights[l] += weights[l].double()
     return moments
 
 
@@ -166,28 +184,3 @@ def scatter(
         grad[..., blk.y0 : blk.y1 + 2 * net.halo, blk.x0 : blk.x1 + 2 * net.halo] += piece.grad
     return grad
 
-
-def moments_with_graph(
-    net: ValidFeatureNet,
-    padded: torch.Tensor,
-    blk: Block,
-    regions: int,
-    region_weights: Optional[RegionWeights] = None,
-    autocast_dtype: Optional[torch.dtype] = None,
-) -> Tuple[List[torch.Tensor], List[torch.Tensor], List[torch.Tensor]]:
-    """One block's raw sums, Grams and weights, keeping the graph (the whole map fits in one block)."""
-    sums, grams, weights = [], [], []
-    feats = features_of(net, crop(padded, blk, net.halo), autocast_dtype)
-    for l, feat in enumerate(feats):
-        f, where = _selected(feat, net, l, blk)
-        f = f.float()
-        w = region_weights(l, blk, where) if region_weights else None
-        if w is None:
-            sums.append(f.sum(1)[None])
-            grams.append((f @ f.T)[None])
-            weights.append(torch.full((1,), float(f.shape[1]), device=f.device))
-        else:
-            sums.append(w @ f.T)
-            grams.append(torch.stack([(f * w[r]) @ f.T for r in range(regions)]))
-            weights.append(w.sum(1))
-    return sums, grams, weights

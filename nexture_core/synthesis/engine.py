@@ -32,7 +32,7 @@ from ..network import load_backbone
 from ..network.layers import ValidFeatureNet
 from ..progress import ProgressFn, check_cancel
 from ..settings import Settings
-from .blocks import Block, _own_range, gather, moments_with_graph, plan_blocks, scatter
+from .blocks import Block, _own_range, block_moments, gather, plan_blocks, scatter
 from .loss import TargetStats, moment_loss, texture_loss
 from .memory import DEFAULT_BUDGET_GIB, PeakMemory, is_out_of_memory, plan_block_size
 from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram, match_spectrum
@@ -268,7 +268,7 @@ class Synthesis:
         # detail band's (which is small but not zero near the cutoff) is penalised.
         structure_loss = STRUCTURE_WEIGHT * (filters.lowpass(d, sigma, self.wrap) ** 2).mean() / (unit / Z_SPREAD) ** 2
         if len(blocks) == 1:
-            sums, grams, wts = moments_with_graph(net, padded, blocks[0], len(targets), region_fn, self.autocast)
+            sums, grams, wts = block_moments(net, padded, blocks[0], region_fn, self.autocast)
             loss = texture_loss(sums, grams, wts, targets, gains) + structure_loss
             loss.backward()
             return float(loss.detach())

@@ -5,7 +5,7 @@ import torch
 
 from nexture_core import filters
 from nexture_core.network import build_random_net
-from nexture_core.synthesis.blocks import gather, moments_with_graph, plan_blocks, scatter
+from nexture_core.synthesis.blocks import block_moments, gather, plan_blocks, scatter
 from nexture_core.synthesis.loss import TargetStats, moment_loss, texture_loss
 
 
@@ -31,7 +31,7 @@ def test_blockwise_moments_and_gradient_match_whole_image(wrap, size):
     whole = plan_blocks(h, w, 4096, net.alignment)
     assert len(whole) == 1
     p1 = padded.clone().requires_grad_(True)
-    sums, grams, weights = moments_with_graph(net, p1, whole[0], 1)
+    sums, grams, weights = block_moments(net, p1, whole[0])
     loss = texture_loss(sums, grams, weights, [target], [1.0])
     loss.backward()
 
