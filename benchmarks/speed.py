@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/speed.py                 # 1k, 2k, 4k on this machine
     .venv/bin/python benchmarks/speed.py --sizes 1024 --full-draft   # also a real 1k draft run
-    .venv/bin/python benchmarks/speed.py --device cuda --sizes 1024 2048 4096 8192 16384
+    .venv/bin/python benchmarks/speed.py --device cuda --sizes 1024 2048 4096 8192 16384 --full final --full-max 8192
 
 For each size it times iterations of every pyramid level (a few each), projects
 the total at the final preset, reports peak memory, and the achieved fraction of
@@ -105,7 +105,7 @@ def naive_reference(size: int, pattern, device: torch.device, iterations: int, t
     """Plain Gatys: one scale, the whole image at once, the same network and loss, Adam."""
     net = load_backbone("vgg19", None, device)
     img = torch.from_numpy(example_map(size))[None, None].to(device)
-    disp = torch.from_numpy(np.asarray(pattern.load_map("displacement"), np.float32))[None, None].to(device)
+    disp = torch.from_numpy(np.array(pattern.load_map("displacement"), np.float32))[None, None].to(device)
     sigma = structure_sigma_px(pattern.feature_px, 1.0)
     target = level_target(net, disp, 1.0, sigma, 1024, True, None)
     structure = filters.lowpass(img, sigma)
@@ -138,7 +138,7 @@ def naive_reference(size: int, pattern, device: torch.device, iterations: int, t
 def final_loss_of(output: np.ndarray, pattern, device: torch.device) -> float:
     """The full-network texture loss of a finished map at full resolution (the common yardstick)."""
     net = load_backbone("vgg19", None, device)
-    disp = torch.from_numpy(np.asarray(pattern.load_map("displacement"), np.float32))[None, None].to(device)
+    disp = torch.from_numpy(np.array(pattern.load_map("displacement"), np.float32))[None, None].to(device)
     sigma = structure_sigma_px(pattern.feature_px, 1.0)
     target = level_target(net, disp, 1.0, sigma, 1024, True, None)
     x = torch.from_numpy(output)[None, None].to(device)
@@ -159,17 +159,27 @@ def main() -> int:
     ap.add_argument("--pattern", default=DEFAULT_PATTERN)
     ap.add_argument("--weights", default=None)
     ap.add_argument("--max-memory", type=float, default=None)
-    ap.add_argument("--full-draft", action="store_true", help="also run a complete 1k synthesis at the draft preset")
+    ap.add_argument("--full", default=None, metavar="PRESET", help="also run the complete synthesis at PRESET for each size up to --full-max")
+    ap.add_argument("--full-max", type=int, default=4096)
+    ap.add_argument("--full-draft", action="store_true", help="shorthand for --full draft --full-max 1024")
     ap.add_argument("--converge", type=int, default=0, metavar="SIZE", help="time both methods to the same loss at SIZE")
+    ap.add_argument("--converge-cap", type=float, default=600.0, help="seconds the naive reference may run in the race (at least 6x ours)")
     ap.add_argument("--naive-max", type=int, default=2048, help="largest size the naive reference is tried at")
+    ap.add_argument("--autotune", action="store_true", help="cuDNN autotuning (faster, not bit-reproducible)")
     args = ap.parse_args()
+    if args.autotune:
+        import nexture_core.synthesis.engine as engine
+
+        engine.CUDNN_AUTOTUNE = True
+    if args.full_draft:
+        args.full, args.full_max = "draft", 1024
 
     device = pick_device(args.device)
     precision = args.precision or ("bfloat16" if device.type == "cuda" else "float32")
     pattern = load_bank().get(args.pattern)
     rate = matmul_rate(device)
     what = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads"
-    print(f"# Nexture speed benchmark: {what}, torch {torch.__version__}, {precision}")
+    print(f"# Nexture speed benchmark: {what}, torch {torch.__version__}, {precision}, cuDNN autotune {'on' if args.autotune else 'off (reproducible)'}")
     print(f"# dense matmul rate: {rate / 1e12:.3f} TMAC/s ({'fp16' if device.type == 'cuda' else 'fp32'})")
     print(HEADER)
     rows = []
@@ -201,20 +211,30 @@ def main() -> int:
                 row["naive_s_per_iter"] = f"fails ({exc.__class__.__name__})"
         rows.append(row)
         print_row(row)
-    if args.full_draft:
-        settings = Settings(device=str(device), precision=precision, preset="draft", weights=args.weights)
-        img = example_map(1024)
-        from nexture_core.api import synthesize
-
-        started = time.perf_counter()
-        synthesize(img, [pattern], settings)
-        print(f"# full 1k draft run: {time.perf_counter() - started:.0f} s")
+    if args.full:
+        print(f"\n# complete runs at the {args.full} preset (input resized from the bundled example)")
+        print("| size | seconds | peak GiB | blocks | block px |\n|---|---|---|---|---|")
+        for size in [s for s in args.sizes if s <= args.full_max]:
+            print(full_run(size, args.full, pattern, device, precision, args), flush=True)
     if args.converge:
-        converge(args.converge, pattern, device, precision)
+        converge(args.converge, pattern, device, precision, args.converge_cap)
     return 0
 
 
-def converge(size: int, pattern, device: torch.device, precision: str) -> None:
+def full_run(size: int, preset: str, pattern, device: torch.device, precision: str, args) -> str:
+    """The whole synthesis as a user runs it, end to end (targets, pyramid, projections)."""
+    from nexture_core.api import synthesize
+
+    img = example_map(size)
+    settings = Settings(device=str(device), precision=precision, preset=preset, weights=args.weights, max_memory_gb=args.max_memory)
+    sync(device)
+    started = time.perf_counter()
+    stats = synthesize(img, [pattern], settings).stats
+    seconds = time.perf_counter() - started
+    return f"| {size} | {seconds:.1f} | {stats['peak_memory_bytes'] / 1024**3:.2f} | {stats['blocks']} | {stats['block_size']} |"
+
+
+def converge(size: int, pattern, device: torch.device, precision: str, cap: float = 600.0) -> None:
     """Time to the same full-resolution loss: the pyramid at the draft preset vs naive Gatys."""
     from nexture_core.api import synthesize
 
@@ -223,7 +243,7 @@ def converge(size: int, pattern, device: torch.device, precision: str) -> None:
     out = synthesize(img, [pattern], Settings(device=str(device), precision=precision, preset="draft")).outputs[pattern.id]["displacement"]
     ours = time.perf_counter() - started
     loss = final_loss_of(out, pattern, device)
-    naive = naive_reference(size, pattern, device, iterations=100000, target_loss=loss, seconds_cap=max(600.0, 6 * ours))
+    naive = naive_reference(size, pattern, device, iterations=100000, target_loss=loss, seconds_cap=max(cap, 6 * ours))
     reached = naive["loss"] <= loss
     print(f"# same-loss race at {size}px: ours {ours:.0f} s to loss {loss:.4f}; naive {'reached it' if reached else 'did NOT reach it'} "
           f"after {naive['seconds']:.0f} s ({naive['iterations']} iterations, loss {naive['loss']:.4f}); "

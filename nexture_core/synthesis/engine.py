@@ -43,6 +43,7 @@ MIN_LEVEL_SIDE = 96
 MIN_PATTERN_SIDE = 128
 MAX_LEVELS = 4
 FRESH_NOISE = 0.1  # new noise at each finer level: seeds detail the coarser level could not hold
+CUDNN_AUTOTUNE = False  # True: faster on some GPUs, but runs are no longer bit-reproducible
 FINE_CUT = 0.125  # input content finer than this share of the structure sigma is replaced
 FINE_LEVEL_TAPS = 3
 PREVIEW_SECONDS = 1.0
@@ -71,6 +72,21 @@ class SynthesisStats:
     iterations: int
     final_loss: float
     network: str
+
+
+def coarse_lowpass(d: torch.Tensor, sigma: float, wrap: bool) -> torch.Tensor:
+    """``lowpass(d, sigma)`` on a grid up to sigma/4 coarser (same broad content).
+
+    The structure penalty only sees forms of about sigma; averaging 2^k pixel
+    squares first (k with 2^k <= sigma/4) leaves them intact and cuts the
+    per-iteration FFT buffers of a 16k level by up to 2^2k.
+    """
+    h, w = d.shape[-2:]
+    s = 1
+    while 2 * s <= sigma / 4 and min(h, w) // (2 * s) >= 32 and (not wrap or (h % (2 * s) == 0 and w % (2 * s) == 0)):
+        s *= 2
+    small = F.avg_pool2d(d, s) if s > 1 else d
+    return filters.lowpass(small, sigma / s, wrap)
 
 
 def pick_device(name: str) -> torch.device:
@@ -154,7 +170,12 @@ class Synthesis:
         """The synthesized map, (H*upscale, W*upscale) float32 in the input's units."""
         started = time.monotonic()
         self.peak = PeakMemory(self.device)
-        torch.backends.cudnn.benchmark = self.device.type == "cuda"
+        if self.device.type == "cuda":
+            # Same seed, same output: autotuning may pick a different (differently
+            # rounding) convolution algorithm in each process, and the optimisation
+            # amplifies any difference; deterministic algorithms only.
+            torch.backends.cudnn.benchmark = CUDNN_AUTOTUNE
+            torch.backends.cudnn.deterministic = not CUDNN_AUTOTUNE
         levels = level_count(self.height, self.width, self.regions)
         iters = self.settings.level_iterations(levels)
         sizes = [(math.ceil(self.height / 2**k), math.ceil(self.width / 2**k)) for k in range(levels)]
@@ -209,7 +230,8 @@ class Synthesis:
         weights = self._weights((h, w))
         std_map = self._std_map(weights, stds, (h, w))
         source = filters.resize(self.input.to(dev), (h, w), wrap=self.wrap)
-        self._preview_base = self._structure(source, sigma)
+        self._preview_base = self._preview_sized(self._structure(source, sigma))
+        del source
         noise = filters.detail(torch.randn((1, 1, h, w), generator=gen).to(dev), sigma, self.wrap)
         noise = noise / noise.std().clamp_min(1e-8)
         if previous is None:
@@ -218,7 +240,8 @@ class Synthesis:
             d = filters.resize(previous, (h, w), wrap=self.wrap) + FRESH_NOISE * noise * std_map
         unit = Z_SPREAD * float(std_map.mean())
         v = (d / unit).detach().requires_grad_(True)
-        optimizer = torch.optim.Adam([v], lr=LEARNING_RATE)
+        # Fused on CUDA: one kernel, no full-size temporaries (a 16k level is 1 GiB per buffer).
+        optimizer = torch.optim.Adam([v], lr=LEARNING_RATE, fused=True if dev.type == "cuda" else None)
         layer_weights = self._layer_weights(weights, h, w) if weights is not None else None
         for it in range(iterations):
             check_cancel(self.cancel)
@@ -229,11 +252,20 @@ class Synthesis:
             self.iterations_done += 1
             self._work_done += h * w
             self._report((it + 1) / iterations, f"iteration {it + 1}/{iterations}", v, unit)
+        del optimizer  # its two full-size moment buffers, before the projections need room
+        v.grad = None
         with torch.no_grad():
             d = v.detach() * unit
+            del v
             d = self._match_spectra(d, targets, stds, weights)
             d = self._match_histograms(d, targets, stds, weights)
         return d
+
+    @staticmethod
+    def _preview_sized(x: torch.Tensor) -> torch.Tensor:
+        h, w = x.shape[-2:]
+        s = min(1.0, PREVIEW_SIDE / max(h, w))
+        return filters.resize(x, (max(1, int(h * s)), max(1, int(w * s))))
 
     def _structure(self, source: torch.Tensor, sigma: float) -> torch.Tensor:
         """The input's forms without content finer than a pore (a small fraction of the cell)."""
@@ -255,18 +287,18 @@ class Synthesis:
     def _objective_once(self, v, unit, sigma, std_map, targets, layer_weights, size) -> float:
         h, w = size
         d = v * unit
-        z = 0.5 + d / (Z_SPREAD * std_map)
         net = self.level_net
-        padded = filters.pad_image(z, net.halo, self.wrap)
+        # The detail may carry no broad form: a low-pass beyond the pattern's own
+        # detail band's (which is small but not zero near the cutoff) is penalised.
+        structure_loss = STRUCTURE_WEIGHT * (coarse_lowpass(d, sigma, self.wrap) ** 2).mean() / (unit / Z_SPREAD) ** 2
+        padded = filters.pad_image(0.5 + d / (Z_SPREAD * std_map), net.halo, self.wrap)
+        del d
         blocks = plan_blocks(h, w, self.block_size, net.alignment)
         self.block_count = len(blocks)
         gains = [1.0] * len(targets)
         taps = len(self.level_net.taps)
         targets = [TargetStats(t.stats.means[:taps], t.stats.grams[:taps]) for t in targets]
         region_fn = self._region_fn(layer_weights)
-        # The detail may carry no broad form: a low-pass beyond the pattern's own
-        # detail band's (which is small but not zero near the cutoff) is penalised.
-        structure_loss = STRUCTURE_WEIGHT * (filters.lowpass(d, sigma, self.wrap) ** 2).mean() / (unit / Z_SPREAD) ** 2
         if len(blocks) == 1:
             sums, grams, wts = block_moments(net, padded, blocks[0], region_fn, self.autocast)
             loss = texture_loss(sums, grams, wts, targets, gains) + structure_loss
@@ -276,8 +308,8 @@ class Synthesis:
         moments = gather(net, padded.detach(), blocks, len(targets), region_fn, self.autocast, tick)
         value, grad_sums, grad_grams = moment_loss(moments, targets, gains)
         grad_padded = scatter(net, padded.detach(), blocks, grad_sums, grad_grams, region_fn, self.autocast, tick)
-        # The texture gradient reaches v through the detail band and the padding.
-        ((padded * grad_padded).sum() + structure_loss).backward()
+        # The texture gradient reaches v through the padding (no full-size product kept).
+        torch.autograd.backward([padded, structure_loss], [grad_padded, None])
         return value + float(structure_loss.detach())
 
     # -- helpers --------------------------------------------------------------
@@ -297,8 +329,8 @@ class Synthesis:
         return stacked[0].clamp_min(0).to(self.device)
 
     def _std_map(self, weights: Optional[torch.Tensor], stds: Sequence[float], size) -> torch.Tensor:
-        if weights is None:
-            return torch.full((1, 1) + tuple(size), float(stds[0]), device=self.device)
+        if weights is None:  # one number, broadcast: not a full-size buffer
+            return torch.full((1, 1, 1, 1), float(stds[0]), device=self.device)
         total = weights.sum(0, keepdim=True).clamp_min(1e-6)
         mix = sum(weights[r] * stds[r] for r in range(len(stds))) / total
         return mix[None].clamp_min(min(stds) * 0.05)
@@ -349,9 +381,6 @@ class Synthesis:
         if v is not None and now - self._last_preview >= PREVIEW_SECONDS:
             self._last_preview = now
             with torch.no_grad():
-                x = v.detach() * unit + self._preview_base
-                h, w = x.shape[-2:]
-                s = min(1.0, PREVIEW_SIDE / max(h, w))
-                small = filters.resize(x, (max(1, int(h * s)), max(1, int(w * s))))
+                small = self._preview_sized(v.detach()) * unit + self._preview_base
                 preview = small[0, 0].float().cpu().numpy()
         self.progress(min(self._work_done / self._work_total, 1.0), f"{self._stage}: {what}", preview)

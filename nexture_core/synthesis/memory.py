@@ -18,7 +18,7 @@ from ..network.layers import ValidFeatureNet
 
 DEFAULT_BUDGET_GIB = 10.0  # leaves room for the CUDA context on a 12 GB card
 MIN_BLOCK = 64
-FULL_SIZE_BUFFERS = 9  # x, grad, Adam m and v, target, sigma map, padded z and its grad, spare
+FULL_SIZE_BUFFERS = 8  # map, its gradient, Adam m and v, padded input and its gradient, two backward temporaries
 
 
 def activation_bytes_per_pixel(net: ValidFeatureNet, bytes_per_value: int) -> float:

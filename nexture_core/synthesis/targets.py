@@ -36,22 +36,47 @@ class LevelTarget:
     spectrum: torch.Tensor  # (SPECTRUM_BINS,) radial power of detail / detail_std
 
 
-def _radius_bins(shape, device: torch.device) -> torch.Tensor:
+# Big-map passes run in chunks of this many values, so a 16k map's projections
+# need a few full-size buffers, not a dozen (int64 bins alone would be 2 GiB).
+CHUNK_VALUES = 1 << 24
+
+
+def _row_chunks(rows: int, cols: int):
+    step = max(1, CHUNK_VALUES // max(1, cols))
+    for y0 in range(0, rows, step):
+        yield y0, min(rows, y0 + step)
+
+
+def _radius_bins(shape, device: torch.device, rows: Optional[Tuple[int, int]] = None) -> torch.Tensor:
     """Radial frequency bin of every rfft2 coefficient (0.5 cycles/px maps to the last bin)."""
-    fy = torch.fft.fftfreq(shape[0], device=device)[:, None]
+    fy = torch.fft.fftfreq(shape[0], device=device)
+    if rows is not None:
+        fy = fy[rows[0] : rows[1]]
     fx = torch.fft.rfftfreq(shape[1], device=device)[None, :]
-    r = torch.sqrt(fx**2 + fy**2) / 0.5
+    r = torch.sqrt(fx**2 + fy[:, None] ** 2) / 0.5
     return (r * (SPECTRUM_BINS - 1)).round().clamp(max=SPECTRUM_BINS - 1).long()
+
+
+def _power_by_bin(spec: torch.Tensor, shape) -> torch.Tensor:
+    """Mean |coefficient|^2 per radial bin, accumulated in float64.
+
+    float64 keeps the result the same from run to run although CUDA's
+    ``index_add_`` adds in no fixed order.
+    """
+    total = torch.zeros(SPECTRUM_BINS, device=spec.device, dtype=torch.float64)
+    count = torch.zeros(SPECTRUM_BINS, device=spec.device, dtype=torch.float64)
+    for y0, y1 in _row_chunks(*spec.shape):
+        bins = _radius_bins(shape, spec.device, (y0, y1)).flatten()
+        power = spec[y0:y1].abs().square().flatten().double()
+        total.index_add_(0, bins, power)
+        count.index_add_(0, bins, torch.ones_like(power))
+    return (total / count.clamp_min(1)).float()
 
 
 def radial_power(x: torch.Tensor) -> torch.Tensor:
     """Mean power per radial frequency bin of a (1, 1, H, W) map, normalised by its pixel count."""
     spec = torch.fft.rfft2(x[0, 0].float())
-    power = (spec.real**2 + spec.imag**2) / x[0, 0].numel()
-    bins = _radius_bins(x.shape[-2:], x.device).flatten()
-    total = torch.zeros(SPECTRUM_BINS, device=x.device).index_add_(0, bins, power.flatten())
-    count = torch.zeros(SPECTRUM_BINS, device=x.device).index_add_(0, bins, torch.ones_like(power.flatten()))
-    return total / count.clamp_min(1)
+    return _power_by_bin(spec, x.shape[-2:]) / x[0, 0].numel()
 
 
 def match_spectrum(d: torch.Tensor, target_power: torch.Tensor, std) -> torch.Tensor:
@@ -61,13 +86,16 @@ def match_spectrum(d: torch.Tensor, target_power: torch.Tensor, std) -> torch.Te
     it removes the high-frequency noise and mid-band excess that feature
     matching alone leaves, without moving any feature.
     """
+    shape = d.shape[-2:]
     spec = torch.fft.rfft2(d[0, 0].float())
-    have = radial_power(d)
+    have = _power_by_bin(spec, shape) / d[0, 0].numel()
     want = target_power.to(d.device) * float(std) ** 2
     gain = torch.sqrt(want / have.clamp_min(1e-20)).clamp(0.0, 8.0)
     gain[0] = 1.0
-    bins = _radius_bins(d.shape[-2:], d.device)
-    out = torch.fft.irfft2(spec * gain[bins], s=d.shape[-2:])
+    for y0, y1 in _row_chunks(*spec.shape):
+        spec[y0:y1] *= gain[_radius_bins(shape, d.device, (y0, y1))]
+    out = torch.fft.irfft2(spec, s=tuple(shape))
+    del spec
     return out[None, None].to(d.dtype)
 
 
@@ -134,8 +162,17 @@ def match_histogram(d: torch.Tensor, target_q: torch.Tensor, scale: torch.Tensor
     src_q = torch.quantile(sample.float(), torch.linspace(0, 1, target_q.numel(), device=d.device))
     # Piecewise-linear transfer: position among source quantiles -> target quantile.
     src_q = src_q + torch.arange(src_q.numel(), device=d.device) * 1e-12  # strictly increasing
-    idx = torch.searchsorted(src_q, flat.contiguous()).clamp(1, src_q.numel() - 1)
-    lo, hi = src_q[idx - 1], src_q[idx]
-    t = ((flat - lo) / (hi - lo).clamp_min(1e-12)).clamp(0, 1)
-    mapped = target_q[idx - 1] + t * (target_q[idx] - target_q[idx - 1])
-    return mapped.view_as(d) * scale
+    scale = torch.as_tensor(scale, device=d.device)
+    scale_flat = scale.flatten() if scale.numel() == flat.numel() else None
+    if scale_flat is None:
+        scale = scale.reshape(())
+    out = torch.empty_like(flat)
+    for a in range(0, flat.numel(), CHUNK_VALUES):
+        b = min(flat.numel(), a + CHUNK_VALUES)
+        part = flat[a:b].contiguous()
+        idx = torch.searchsorted(src_q, part).clamp(1, src_q.numel() - 1)
+        lo, hi = src_q[idx - 1], src_q[idx]
+        t = ((part - lo) / (hi - lo).clamp_min(1e-12)).clamp(0, 1)
+        mapped = target_q[idx - 1] + t * (target_q[idx] - target_q[idx - 1])
+        out[a:b] = mapped * (scale_flat[a:b] if scale_flat is not None else scale)
+    return out.view_as(d)
