@@ -32,7 +32,7 @@ from nexture_core.network import load_backbone  # noqa: E402
 from nexture_core.patterns import DEFAULT_PATTERN, load_bank  # noqa: E402
 from nexture_core.scales import structure_sigma_px  # noqa: E402
 from nexture_core.settings import PRESET_ITERATIONS, Settings  # noqa: E402
-from nexture_core.synthesis.engine import Synthesis, level_count, pick_device  # noqa: E402
+from nexture_core.synthesis.engine import FINE_CUT, Synthesis, level_count, pick_device  # noqa: E402
 from nexture_core.synthesis.loss import texture_loss  # noqa: E402
 from nexture_core.synthesis.blocks import block_moments, plan_blocks  # noqa: E402
 from nexture_core.synthesis.targets import Z_SPREAD, level_target, robust_range  # noqa: E402
@@ -101,53 +101,61 @@ def time_levels(size: int, settings: Settings, pattern) -> dict:
     return {"levels": levels, "per_level": per_level, "peak": stats.peak_memory_bytes, "blocks": stats.blocks, "block": stats.block_size, "net": run.net}
 
 
-def naive_reference(size: int, pattern, device: torch.device, iterations: int, target_loss: float | None = None, seconds_cap: float = 600.0):
-    """Plain Gatys: one scale, the whole image at once, the same network and loss, Adam."""
+def race_target(pattern, device: torch.device):
+    """The network, the pattern's full-network moments and the structure sigma, at scale 1."""
     net = load_backbone("vgg19", None, device)
-    img = torch.from_numpy(example_map(size))[None, None].to(device)
     disp = torch.from_numpy(np.array(pattern.load_map("displacement"), np.float32))[None, None].to(device)
     sigma = structure_sigma_px(pattern.feature_px, 1.0)
-    target = level_target(net, disp, 1.0, sigma, 1024, True, None)
+    return net, level_target(net, disp, 1.0, sigma, 1024, True, None), sigma
+
+
+def yardstick(net, target, d: torch.Tensor) -> torch.Tensor:
+    """Full-network texture loss of a detail band normalised by its own spread.
+
+    The race's common measure: it ignores amplitude (set by the strength, not by
+    the optimisation) and the structure, which both methods keep by construction.
+    """
+    z = 0.5 + d / (Z_SPREAD * d.std())
+    padded = filters.pad_image(z, net.halo, False)
+    sums, grams, weights = block_moments(net, padded, plan_blocks(*d.shape[-2:], 1 << 20, net.alignment)[0])
+    return texture_loss(sums, grams, weights, [target.stats], [1.0])
+
+
+def naive_reference(size: int, pattern, device: torch.device, iterations: int, target_loss: float | None = None, seconds_cap: float = 600.0):
+    """Plain Gatys: one scale, the whole image at once, the same network and loss, Adam."""
+    net, target, sigma = race_target(pattern, device)
+    img = torch.from_numpy(example_map(size))[None, None].to(device)
     structure = filters.lowpass(img, sigma)
     std = 0.01
     x = (structure + torch.randn_like(img) * std).requires_grad_(True)
     opt = torch.optim.Adam([x], lr=0.03 * Z_SPREAD * std)
-    blk = plan_blocks(size, size, 1 << 20, net.alignment)[0]
-    times, loss_value = [], float("inf")
+    times, texture_value = [], float("inf")
     start = time.perf_counter()
     for it in range(iterations):
         sync(device)
         t = time.perf_counter()
         opt.zero_grad()
-        z = 0.5 + filters.detail(x, sigma) / (Z_SPREAD * std)
-        padded = filters.pad_image(z, net.halo, False)
-        sums, grams, weights = block_moments(net, padded, blk)
-        loss = texture_loss(sums, grams, weights, [target.stats], [1.0]) + 10 * ((filters.lowpass(x, sigma) - structure) ** 2).mean() / std**2
+        texture = yardstick(net, target, filters.detail(x, sigma))
+        loss = texture + 10 * ((filters.lowpass(x, sigma) - structure) ** 2).mean() / std**2
         loss.backward()
         opt.step()
         sync(device)
         times.append(time.perf_counter() - t)
-        loss_value = float(loss.detach())
-        if target_loss is not None and loss_value <= target_loss:
+        texture_value = float(texture.detach())
+        if target_loss is not None and texture_value <= target_loss:
             break
         if time.perf_counter() - start > seconds_cap:
             break
-    return {"s_per_iter": float(np.median(times[1:] if len(times) > 1 else times)), "iterations": it + 1, "seconds": time.perf_counter() - start, "loss": loss_value}
+    return {"s_per_iter": float(np.median(times[1:] if len(times) > 1 else times)), "iterations": it + 1, "seconds": time.perf_counter() - start, "loss": texture_value}
 
 
-def final_loss_of(output: np.ndarray, pattern, device: torch.device) -> float:
-    """The full-network texture loss of a finished map at full resolution (the common yardstick)."""
-    net = load_backbone("vgg19", None, device)
-    disp = torch.from_numpy(np.array(pattern.load_map("displacement"), np.float32))[None, None].to(device)
-    sigma = structure_sigma_px(pattern.feature_px, 1.0)
-    target = level_target(net, disp, 1.0, sigma, 1024, True, None)
+def final_loss_of(output: np.ndarray, img: np.ndarray, pattern, device: torch.device) -> float:
+    """The yardstick on the detail the engine synthesized (its output less its structure)."""
+    net, target, sigma = race_target(pattern, device)
     x = torch.from_numpy(output)[None, None].to(device)
-    d = filters.detail(x, sigma)
-    z = 0.5 + d / (Z_SPREAD * float(d.std()))
-    padded = filters.pad_image(z, net.halo, False)
+    structure = filters.lowpass(torch.from_numpy(img)[None, None].to(device), sigma * FINE_CUT)
     with torch.no_grad():
-        sums, grams, weights = block_moments(net, padded, plan_blocks(*output.shape, 1 << 20, net.alignment)[0])
-        return float(texture_loss(sums, grams, weights, [target.stats], [1.0]))
+        return float(yardstick(net, target, filters.detail(x - structure, sigma)))
 
 
 def main() -> int:
@@ -242,7 +250,7 @@ def converge(size: int, pattern, device: torch.device, precision: str, cap: floa
     started = time.perf_counter()
     out = synthesize(img, [pattern], Settings(device=str(device), precision=precision, preset="draft")).outputs[pattern.id]["displacement"]
     ours = time.perf_counter() - started
-    loss = final_loss_of(out, pattern, device)
+    loss = final_loss_of(out, img, pattern, device)
     naive = naive_reference(size, pattern, device, iterations=100000, target_loss=loss, seconds_cap=max(cap, 6 * ours))
     reached = naive["loss"] <= loss
     print(f"# same-loss race at {size}px: ours {ours:.0f} s to loss {loss:.4f}; naive {'reached it' if reached else 'did NOT reach it'} "

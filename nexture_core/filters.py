@@ -20,16 +20,18 @@ def gaussian_kernel(sigma: float, device: torch.device, dtype: torch.dtype = tor
     return (k / k.sum()).to(dtype)
 
 
-def _pad_1d(x: torch.Tensor, radius: int, dim: int, wrap: bool) -> torch.Tensor:
+def _pad_1d(x: torch.Tensor, radius: int, dim: int, wrap: bool, after: int = -1) -> torch.Tensor:
+    """Pad ``radius`` before and ``after`` (default: ``radius``) along ``dim`` (2 or 3)."""
+    after = radius if after < 0 else after
     pads = [0, 0, 0, 0]
     if dim == 3:
-        pads[0] = pads[1] = radius
+        pads[0], pads[1] = radius, after
     else:
-        pads[2] = pads[3] = radius
+        pads[2], pads[3] = radius, after
     if wrap:
         return F.pad(x, pads, mode="circular")
     size = x.shape[dim]
-    if radius < size:
+    if max(radius, after) < size:
         return F.pad(x, pads, mode="reflect")
     # A kernel wider than the image: reflect as far as possible, then repeat edges.
     r = size - 1
@@ -37,6 +39,25 @@ def _pad_1d(x: torch.Tensor, radius: int, dim: int, wrap: bool) -> torch.Tensor:
     x = F.pad(x, inner, mode="reflect") if r > 0 else x
     rest = [p - q for p, q in zip(pads, inner)]
     return F.pad(x, rest, mode="replicate")
+
+
+def fast_fft_length(n: int) -> int:
+    """The smallest length >= n with no prime factor above 7.
+
+    cuFFT and pocketfft handle such lengths with their fast radix kernels; other
+    lengths (a 16k map plus a blur margin, say) fall back to Bluestein's
+    algorithm: several times slower and, on CUDA, with work buffers of several
+    times the image (a suspect in a 35 GiB peak measured at 16k).
+    """
+    m = max(1, int(n))
+    while True:
+        r = m
+        for p in (2, 3, 5, 7):
+            while r % p == 0:
+                r //= p
+        if r == 1:
+            return m
+        m += 1
 
 
 def lowpass(x: torch.Tensor, sigma: float, wrap: bool = False) -> torch.Tensor:
@@ -50,13 +71,35 @@ def lowpass(x: torch.Tensor, sigma: float, wrap: bool = False) -> torch.Tensor:
         return x
     if sigma >= FFT_SIGMA:
         return _lowpass_fft(x, sigma, wrap)
+    return separable_blur(x, sigma, wrap, by_shifts=x.is_cuda)
+
+
+def separable_blur(x: torch.Tensor, sigma: float, wrap: bool, by_shifts: bool) -> torch.Tensor:
+    """The Gaussian as two 1-D passes, by convolution or by shifted adds.
+
+    On CUDA, shifted adds: a one-channel convolution gains nothing from cuDNN,
+    whose algorithms may take work buffers of many times a full-size map; the
+    adds need one output buffer per pass and give the same values.
+    """
     b, c, h, w = x.shape
     k = gaussian_kernel(sigma, x.device, x.dtype)
     radius = (k.numel() - 1) // 2
     flat = x.reshape(b * c, 1, h, w)
-    flat = F.conv2d(_pad_1d(flat, radius, 3, wrap), k.view(1, 1, 1, -1))
-    flat = F.conv2d(_pad_1d(flat, radius, 2, wrap), k.view(1, 1, -1, 1))
+    if by_shifts:
+        taps = k.tolist()
+        flat = _shift_sum(_pad_1d(flat, radius, 3, wrap), taps, 3, w)
+        flat = _shift_sum(_pad_1d(flat, radius, 2, wrap), taps, 2, h)
+    else:
+        flat = F.conv2d(_pad_1d(flat, radius, 3, wrap), k.view(1, 1, 1, -1))
+        flat = F.conv2d(_pad_1d(flat, radius, 2, wrap), k.view(1, 1, -1, 1))
     return flat.reshape(b, c, h, w)
+
+
+def _shift_sum(padded: torch.Tensor, taps: list, dim: int, n: int) -> torch.Tensor:
+    out = padded.narrow(dim, 0, n) * taps[0]
+    for i in range(1, len(taps)):
+        out.add_(padded.narrow(dim, i, n), alpha=taps[i])
+    return out
 
 
 FFT_SIGMA = 3.0
@@ -71,7 +114,9 @@ def _lowpass_fft(x: torch.Tensor, sigma: float, wrap: bool) -> torch.Tensor:
     h, w = x.shape[-2:]
     radius = 0 if wrap else int(math.ceil(3.0 * sigma))
     if radius:
-        x = _pad_1d(_pad_1d(x, radius, 3, False), radius, 2, False)
+        # Reflected margins of at least the kernel radius, out to fast FFT lengths.
+        x = _pad_1d(x, radius, 3, False, fast_fft_length(w + 2 * radius) - w - radius)
+        x = _pad_1d(x, radius, 2, False, fast_fft_length(h + 2 * radius) - h - radius)
     ph, pw = x.shape[-2:]
     spectrum = torch.fft.rfft2(x.float())
     gy = _gaussian_transfer(ph, sigma, x.device, real=False)
