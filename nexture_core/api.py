@@ -330,8 +330,16 @@ def _read_masks(request: FileRequest, count: int):
     return None
 
 
-def synthesize_file(request: FileRequest, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None) -> List[Path]:
+def synthesize_file(
+    request: FileRequest,
+    progress: Optional[ProgressFn] = None,
+    cancel: Optional[threading.Event] = None,
+    stats: Optional[dict] = None,
+) -> List[Path]:
     """Read ``request.input``, synthesize, write every requested map atomically; returns the paths.
+
+    ``stats``, when given, receives the run's figures (seconds, peak memory,
+    device, blocks, levels, iterations), for pipelines that log them.
 
     Everything that can be checked is checked before the synthesis starts: the
     settings, the patterns, the masks, and that no output would overwrite an input.
@@ -359,6 +367,8 @@ def synthesize_file(request: FileRequest, progress: Optional[ProgressFn] = None,
         base_maps["specular"] = read_map(request.base_specular)[0]
     result = synthesize(image, patterns, settings, SubProgress(progress, 0.0, 0.97), cancel, masks=masks, base_maps=base_maps or None)
     check_cancel(cancel)
+    if stats is not None:
+        stats.update(result.stats)
     if progress is not None:
         progress(0.98, "writing", None)
     written = []

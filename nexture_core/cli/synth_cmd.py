@@ -144,13 +144,14 @@ def run(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     progress = TerminalProgress(enabled=sys.stderr.isatty() and not args.quiet)
     started = time.monotonic()
+    figures: dict = {}
     try:
         if _is_udim(args.input):
             from ..udim import run_udim_set
 
             written = run_udim_set(request, progress, None, joins=args.joins)
         else:
-            written = synthesize_file(request, progress, None)
+            written = synthesize_file(request, progress, None, stats=figures)
     finally:
         progress.close()
     seconds = time.monotonic() - started
@@ -160,7 +161,12 @@ def run(args: argparse.Namespace) -> int:
         _write_preview(request, written, Path(args.preview))
         print(args.preview)
     if args.stats:
-        Path(args.stats).write_text(json.dumps({"seconds": round(seconds, 2), "outputs": [str(p) for p in written]}, indent=2))
+        figures.pop("patterns", None)
+        record = {"seconds": round(seconds, 2), "outputs": [str(p) for p in written], **{f"synthesis_{k}": v for k, v in figures.items()}}
+        from ..io.atomic import atomic_destination
+
+        with atomic_destination(args.stats) as tmp:
+            tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
     if not args.quiet:
         print(f"done in {seconds:.1f} s", file=sys.stderr)
     return 0

@@ -1,5 +1,6 @@
 """File-level synthesis and the synth command: formats kept, names, atomicity, errors first."""
 
+import json
 import threading
 
 import numpy as np
@@ -79,9 +80,14 @@ def test_template_errors_are_clear(face_tif):
 def test_synth_command_writes_outputs_and_preview(face_tif, tmp_path, capsys):
     out = tmp_path / "cli_{pattern}.tif"
     preview = tmp_path / "ba.png"
-    code = main(["synth", str(face_tif), "-p", "cheek", "--backbone", "random", "--iterations", "2", "-o", str(out), "--preview", str(preview), "-q"])
+    stats = tmp_path / "stats.json"
+    code = main(["synth", str(face_tif), "-p", "cheek", "--backbone", "random", "--iterations", "2", "-o", str(out), "--preview", str(preview), "--stats", str(stats), "-q"])
     assert code == 0
     assert (tmp_path / "cli_cheek.tif").exists() and preview.exists()
+    record = json.loads(stats.read_text())
+    assert record["outputs"] == [str(tmp_path / "cli_cheek.tif")]
+    assert record["synthesis_device"] == "cpu" and record["synthesis_peak_memory_bytes"] > 0
+    assert record["synthesis_blocks"] >= 1 and record["synthesis_iterations"] > 0
 
 
 def test_synth_command_reports_bad_settings_in_one_line(face_tif, capsys):
