@@ -6,7 +6,7 @@ What they mean and why they are needed: /work/shared/QUALITY.md.
 """
 
 from .bands import detail_band, lowpass, resample_pattern, resize_to, robust_range, upsample
-from .copying import COPY_NCC, max_ncc
+from .copying import COPY_MARGIN, COPY_NCC, independent_ncc, max_ncc, ncc_patch_for_cell
 from .fidelity import MAX_PSNR_DB, detail_std_ratio, structure_psnr
 from .orientation import orientation_histogram, orientation_l1
 from .report import TARGETS, QualityReport, evaluate, meets, target_detail_std
@@ -24,7 +24,10 @@ from .structure import (
 from .transitions import signed_distance, transition_peak, transition_profile
 
 __all__ = [
+    "COPY_MARGIN",
     "COPY_NCC",
+    "independent_ncc",
+    "ncc_patch_for_cell",
     "MAX_PSNR_DB",
     "TARGETS",
     "PoreStats",

@@ -15,7 +15,7 @@ from typing import Callable, List, Optional, Tuple
 import numpy as np
 
 from .bands import _as_map, detail_band, resample_pattern, resize_to, robust_range
-from .copying import max_ncc
+from .copying import COPY_MARGIN, independent_ncc, max_ncc, ncc_patch_for_cell
 from .fidelity import detail_std_ratio, structure_psnr
 from .orientation import orientation_l1
 from .seams import tile_seam_score
@@ -29,7 +29,8 @@ TARGETS = {
     "spectrum_distance_db": (None, 3.0),
     "detail_std_ratio": (0.85, 1.15),
     "orientation_l1": (None, 0.15),
-    "max_ncc": (None, 0.6),
+    "max_ncc": (None, 0.97),
+    "ncc_excess": (None, COPY_MARGIN),
     "connectivity_ratio": (0.5, 2.0),
     "patch_realism": (None, 1.5),
     "pore_density_ratio": (0.5, 2.0),
@@ -44,6 +45,8 @@ LABELS = {
     "detail_std_ratio": "detail std / target",
     "orientation_l1": "orientation L1",
     "max_ncc": "max NCC (copying)",
+    "max_ncc_pattern": "max NCC, pattern halves (independent)",
+    "ncc_excess": "NCC above the pattern's own",
     "connectivity_output": "crease connectivity, output",
     "connectivity_pattern": "crease connectivity, pattern",
     "connectivity_ratio": "crease connectivity ratio",
@@ -88,6 +91,8 @@ class QualityReport:
     detail_std_ratio: Optional[float] = None
     orientation_l1: Optional[float] = None
     max_ncc: Optional[float] = None
+    max_ncc_pattern: Optional[float] = None
+    ncc_excess: Optional[float] = None
     connectivity_output: Optional[float] = None
     connectivity_pattern: Optional[float] = None
     connectivity_ratio: Optional[float] = None
@@ -217,7 +222,13 @@ def evaluate(
     report.detail_std_ratio = attempt("detail std", lambda: detail_std_ratio(values, target))
     report.spectrum_distance_db = attempt("spectrum", lambda: spectrum_distance_db(region_d, pat_d, sigma))
     report.orientation_l1 = orientation_l1(region_d, pat_d)
-    report.max_ncc = attempt("max NCC", lambda: max_ncc(region_d, pat_d))
+    # Copying: the output's best patch matches against the pattern, beside what
+    # the pattern's two halves reach against each other with the same patches.
+    ncc_patch = ncc_patch_for_cell(cell)
+    report.max_ncc = attempt("max NCC", lambda: max_ncc(region_d, pat_d, patch=ncc_patch))
+    report.max_ncc_pattern = attempt("max NCC of the pattern halves", lambda: independent_ncc(pat_d, patch=ncc_patch))
+    if report.max_ncc is not None and report.max_ncc_pattern is not None:
+        report.ncc_excess = report.max_ncc - report.max_ncc_pattern
     report.connectivity_output = crease_connectivity(region_d, cell)
     report.connectivity_pattern = crease_connectivity(pat_d, cell)
     report.connectivity_ratio = connectivity_ratio(region_d, pat_d, cell)

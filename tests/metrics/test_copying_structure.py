@@ -90,3 +90,17 @@ def test_pores_found_in_cells_not_in_furrows():
     with_pores = M.pore_stats(M.detail_band(furrow_network(256, 16, seed=0, pores=True), 16), max_sigma=4)
     without = M.pore_stats(M.detail_band(furrow_network(256, 16, seed=0, pores=False), 16), max_sigma=4)
     assert with_pores.count > 3 * max(1, without.count)
+
+
+def test_copy_check_reference_is_the_patterns_own_halves(pattern, other):
+    """Independent detail of the same kind scores near the halves' NCC; a copy far above it."""
+    reference = M.independent_ncc(pattern)
+    assert 0.3 < reference < 0.97
+    assert M.max_ncc(other, pattern) <= reference + M.COPY_MARGIN
+    assert M.max_ncc(pattern[40:168, 30:158], pattern) > reference + M.COPY_MARGIN
+
+
+def test_copy_patch_follows_the_cell_within_bounds():
+    assert M.ncc_patch_for_cell(10) == 32
+    assert M.ncc_patch_for_cell(80) == 64
+    assert M.ncc_patch_for_cell(400) == 96

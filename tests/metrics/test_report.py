@@ -39,7 +39,9 @@ def test_good_output_passes_the_targets(case):
     assert r.detail_std_ratio == pytest.approx(1.0, abs=0.15)
     assert r.spectrum_distance_db <= 3
     assert r.orientation_l1 <= 0.15
-    assert r.max_ncc < 0.8
+    assert r.max_ncc < 0.97
+    # As close to the pattern as the pattern's own halves are to each other, no closer.
+    assert r.ncc_excess is not None and r.ncc_excess <= M.COPY_MARGIN
     assert 0.5 <= r.connectivity_ratio <= 2
     assert r.patch_realism <= 1.5
     assert r.passed, r.as_rows()
@@ -56,8 +58,9 @@ def test_noise_detail_fails_the_structure_measures(case):
 def test_copied_pattern_is_caught(case):
     inp, pattern, target, _, _, copied = case
     r = M.evaluate(copied, inp, pattern, 1.0, SIGMA, strength_target_std=target)
-    assert r.max_ncc > 0.95
+    assert r.max_ncc > 0.97
     assert M.report.meets("max_ncc", r.max_ncc) is False
+    assert r.ncc_excess > M.COPY_MARGIN and M.report.meets("ncc_excess", r.ncc_excess) is False
 
 
 def test_upscaled_output_and_pattern_multiplier():
