@@ -7,9 +7,9 @@ For each input (the bundled example; the real face scan in ../shared/data when
 present) and each (pattern, scale) it synthesizes, then reports the metrics of
 ``nexture_core.metrics.evaluate``: structure PSNR, spectrum distance, detail
 std ratio, orientation L1, max NCC (copying, beside the pattern's own halves),
-crease connectivity, patch realism and pore density. The naive baseline adds a high-pass of the pattern,
-tiled over the input at the same scale and amplitude: its copy check must score
-clearly worse. Sheets (pattern | output | baseline at 1:1, and before/after)
+crease connectivity, patch realism and pore density. The naive baseline adds a
+high-pass of the pattern, tiled over the input at the same scale and amplitude:
+its copy check must score clearly worse. Sheets (pattern | output | baseline at 1:1, and before/after)
 go to ``--out``.
 """
 

@@ -121,9 +121,9 @@ def yardstick(net, target, d: torch.Tensor) -> torch.Tensor:
     return texture_loss(sums, grams, weights, [target.stats], [1.0])
 
 
-def naive_reference(size: int, pattern, device: torch.device, iterations: int, target_loss: float | None = None, seconds_cap: float = 600.0):
+def naive_reference(size: int, pattern, device: torch.device, iterations: int, target_loss: float | None = None, seconds_cap: float = 600.0, race=None):
     """Plain Gatys: one scale, the whole image at once, the same network and loss, Adam."""
-    net, target, sigma = race_target(pattern, device)
+    net, target, sigma = race or race_target(pattern, device)
     img = torch.from_numpy(example_map(size))[None, None].to(device)
     structure = filters.lowpass(img, sigma)
     std = 0.01
@@ -149,9 +149,9 @@ def naive_reference(size: int, pattern, device: torch.device, iterations: int, t
     return {"s_per_iter": float(np.median(times[1:] if len(times) > 1 else times)), "iterations": it + 1, "seconds": time.perf_counter() - start, "loss": texture_value}
 
 
-def final_loss_of(output: np.ndarray, img: np.ndarray, pattern, device: torch.device) -> float:
+def final_loss_of(output: np.ndarray, img: np.ndarray, race, device: torch.device) -> float:
     """The yardstick on the detail the engine synthesized (its output less its structure)."""
-    net, target, sigma = race_target(pattern, device)
+    net, target, sigma = race
     x = torch.from_numpy(output)[None, None].to(device)
     structure = filters.lowpass(torch.from_numpy(img)[None, None].to(device), sigma * FINE_CUT)
     with torch.no_grad():
@@ -250,8 +250,9 @@ def converge(size: int, pattern, device: torch.device, precision: str, cap: floa
     started = time.perf_counter()
     out = synthesize(img, [pattern], Settings(device=str(device), precision=precision, preset="draft")).outputs[pattern.id]["displacement"]
     ours = time.perf_counter() - started
-    loss = final_loss_of(out, img, pattern, device)
-    naive = naive_reference(size, pattern, device, iterations=100000, target_loss=loss, seconds_cap=max(cap, 6 * ours))
+    race = race_target(pattern, device)
+    loss = final_loss_of(out, img, race, device)
+    naive = naive_reference(size, pattern, device, iterations=100000, target_loss=loss, seconds_cap=max(cap, 6 * ours), race=race)
     reached = naive["loss"] <= loss
     print(f"# same-loss race at {size}px: ours {ours:.0f} s to loss {loss:.4f}; naive {'reached it' if reached else 'did NOT reach it'} "
           f"after {naive['seconds']:.0f} s ({naive['iterations']} iterations, loss {naive['loss']:.4f}); "

@@ -11,6 +11,7 @@ import math
 
 import torch
 import torch.nn.functional as F
+from scipy.fft import next_fast_len
 
 
 def gaussian_kernel(sigma: float, device: torch.device, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -39,25 +40,6 @@ def _pad_1d(x: torch.Tensor, radius: int, dim: int, wrap: bool, after: int = -1)
     x = F.pad(x, inner, mode="reflect") if r > 0 else x
     rest = [p - q for p, q in zip(pads, inner)]
     return F.pad(x, rest, mode="replicate")
-
-
-def fast_fft_length(n: int) -> int:
-    """The smallest length >= n with no prime factor above 7.
-
-    cuFFT and pocketfft handle such lengths with their fast radix kernels; other
-    lengths (a 16k map plus a blur margin, say) fall back to Bluestein's
-    algorithm: several times slower and, on CUDA, with work buffers of several
-    times the image (a suspect in a 35 GiB peak measured at 16k).
-    """
-    m = max(1, int(n))
-    while True:
-        r = m
-        for p in (2, 3, 5, 7):
-            while r % p == 0:
-                r //= p
-        if r == 1:
-            return m
-        m += 1
 
 
 def lowpass(x: torch.Tensor, sigma: float, wrap: bool = False) -> torch.Tensor:
@@ -114,9 +96,12 @@ def _lowpass_fft(x: torch.Tensor, sigma: float, wrap: bool) -> torch.Tensor:
     h, w = x.shape[-2:]
     radius = 0 if wrap else int(math.ceil(3.0 * sigma))
     if radius:
-        # Reflected margins of at least the kernel radius, out to fast FFT lengths.
-        x = _pad_1d(x, radius, 3, False, fast_fft_length(w + 2 * radius) - w - radius)
-        x = _pad_1d(x, radius, 2, False, fast_fft_length(h + 2 * radius) - h - radius)
+        # Reflected margins of at least the kernel radius, out to lengths with only
+        # small prime factors: others fall back to Bluestein's algorithm, several
+        # times slower and, on CUDA, with work buffers of several times the image
+        # (a suspect in a 35 GiB peak measured at 16k).
+        x = _pad_1d(x, radius, 3, False, next_fast_len(w + 2 * radius, real=True) - w - radius)
+        x = _pad_1d(x, radius, 2, False, next_fast_len(h + 2 * radius, real=True) - h - radius)
     ph, pw = x.shape[-2:]
     spectrum = torch.fft.rfft2(x.float())
     gy = _gaussian_transfer(ph, sigma, x.device, real=False)

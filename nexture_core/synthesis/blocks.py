@@ -88,18 +88,15 @@ def crop(padded: torch.Tensor, blk: Block, halo: int) -> torch.Tensor:
     return padded[..., blk.y0 : blk.y1 + 2 * halo, blk.x0 : blk.x1 + 2 * halo]
 
 
-# Measured on an H100 (benchmarks/speed.py): channels-last made PyTorch's own
-# elementwise and pooling kernels around the convolutions slower than cuDNN's
-# internal layout conversions cost, so the network runs NCHW.
-CHANNELS_LAST = False
-
-
 def features_of(net: ValidFeatureNet, grey: torch.Tensor, autocast_dtype: Optional[torch.dtype]) -> List[torch.Tensor]:
-    """Run the net on a (1, 1, h, w) grey crop replicated to RGB."""
+    """Run the net on a (1, 1, h, w) grey crop replicated to RGB.
+
+    NCHW, not channels-last: on an H100 channels-last slowed PyTorch's own
+    elementwise and pooling kernels around the convolutions by more than it
+    saved in cuDNN's layout conversions (benchmarks/speed.py).
+    """
     rgb = grey.expand(-1, 3, -1, -1)
     if autocast_dtype is not None and grey.device.type == "cuda":
-        if CHANNELS_LAST:
-            rgb = rgb.contiguous(memory_format=torch.channels_last)
         with torch.autocast("cuda", dtype=autocast_dtype):
             return net(rgb)
     return net(rgb)

@@ -8,18 +8,27 @@ import torch
 from nexture_core import filters
 
 
-def test_fast_fft_length_is_smallest_7_smooth_at_or_above():
+def test_fft_blur_pads_to_lengths_with_small_prime_factors(monkeypatch):
+    """A map plus its blur margin with a large prime factor is padded further."""
+
     def smooth(m):
         for p in (2, 3, 5, 7):
             while m % p == 0:
                 m //= p
         return m == 1
 
-    for n in [1, 2, 11, 97, 1000, 16384 + 150, 8191]:
-        m = filters.fast_fft_length(n)
-        assert m >= n and smooth(m)
-        assert all(not smooth(j) for j in range(n, m))
-    assert filters.fast_fft_length(16384) == 16384
+    shapes = []
+    rfft2 = torch.fft.rfft2
+    monkeypatch.setattr(torch.fft, "rfft2", lambda x, *a, **k: shapes.append(tuple(x.shape[-2:])) or rfft2(x, *a, **k))
+    sigma = 4.0
+    radius = math.ceil(3 * sigma)
+    h, w = 2063 - 2 * radius, 1031 - 2 * radius  # 2063 and 1031 are prime
+    out = filters.lowpass(torch.rand(1, 1, h, w), sigma)
+    assert out.shape[-2:] == (h, w)
+    assert len(shapes) == 1
+    ph, pw = shapes[0]
+    assert ph >= h + 2 * radius and pw >= w + 2 * radius
+    assert smooth(ph) and smooth(pw)
 
 
 @pytest.mark.parametrize("wrap", [False, True])
