@@ -213,6 +213,30 @@ def _resolve_crop(crop: Crop, shape: Tuple[int, int], downscaled: bool, size: in
     return (x, y, max(1, min(cw, w - x)), max(1, min(ch, h - y)))
 
 
+def scale_bar(image: np.ndarray, texel_mm: float) -> np.ndarray:
+    """``image`` (grey or RGB, [0, 1]) with a millimetre scale bar in its lower left corner, H x W x 3.
+
+    The bar is the longest of 2, 1, 0.5, 0.2, 0.1 mm that fits a third of the
+    width, so a 1:1 crop says in physical units how big its pores and cells are.
+    """
+    rgb = as_rgb(image).copy()
+    h, w = rgb.shape[:2]
+    length_mm = next((mm for mm in (5.0, 2.0, 1.0, 0.5, 0.2, 0.1) if mm / texel_mm <= w / 3), None)
+    if length_mm is None:
+        return rgb
+    px = max(1, int(round(length_mm / texel_mm)))
+    scale = _label_scale(w)
+    label = text_mask(f"{length_mm:g} mm", scale)
+    pad, thick = 3 * scale, 2 * scale
+    y0 = h - pad - thick
+    x0 = pad
+    rgb[y0 - pad // 2 - label.shape[0] - scale : y0 + thick + scale, x0 - scale : x0 + max(px, label.shape[1]) + scale] *= 0.35
+    rgb[y0 : y0 + thick, x0 : x0 + px] = 1.0
+    top = y0 - pad // 2 - label.shape[0]
+    rgb[top : top + label.shape[0], x0 : x0 + label.shape[1]][label[: h - top, : w - x0]] = 1.0
+    return rgb
+
+
 def before_after(
     input: np.ndarray,
     output: np.ndarray,
@@ -223,14 +247,18 @@ def before_after(
     max_side: int = 1024,
     light: Tuple[float, float] = DEFAULT_LIGHT,
     wrap: bool = False,
+    texel_mm: Optional[float] = None,
 ) -> np.ndarray:
-    """Side-by-side shaded relief of input ("before") and output ("after"), H x W x 3 float32.
+    """Shaded relief of input ("before") and output ("after"): whole maps, then 1:1 crops; H x W x 3 float32.
 
-    Both are lit with the SAME exaggeration, taken from the output, so the
-    added detail shows as it is. The input is resampled to the output's size
-    (upscaled syntheses). Each full view shrinks to ``max_side``; ``crop``
-    ((x, y, w, h) in output pixels, "auto" or None) adds a second row at 1:1.
-    ``pattern`` names the pattern in the "after" label.
+    Both are lit with the SAME exaggeration, so the added detail shows as it
+    is: the whole maps by the output's slopes (forms dominate), the 1:1 crops
+    by the output crop's own (micro-detail dominates: at 1:1 pores must read as
+    pores). The input is resampled to the output's size (upscaled syntheses).
+    Each whole map shrinks to ``max_side``; ``crop`` ((x, y, w, h) in output
+    pixels, "auto" or None) adds the second row at 1:1, with a millimetre scale
+    bar when ``texel_mm`` (mm per output texel) is known. ``pattern`` names the
+    pattern in the "after" label.
     """
     after = _as_map(output, "output")
     before = _as_map(input, "input")
@@ -241,14 +269,18 @@ def before_after(
     fulls = [fit(s, max_side) for s in shaded]
     downscaled = fulls[1].shape != shaded[1].shape
     names = ["before", f"after: {pattern}" if pattern else "after"]
-    suffix = " (full view)" if downscaled else ""
+    suffix = " (whole map)" if downscaled else ""
     tiles = [(n + suffix, f) for n, f in zip(names, fulls)]
     box = _resolve_crop(crop, after.shape, downscaled)
     sheet = contact_sheet(tiles, columns=2, labels=labels)
     if box is None:
         return sheet
     x, y, cw, ch = box
-    crops = [(f"{n} 1:1 at {x},{y}", s[y : y + ch, x : x + cw]) for n, s in zip(names, shaded)]
+    k_crop = auto_exaggeration(after[y : y + ch, x : x + cw], wrap=False)
+    crops = []
+    for n, m in zip(names, (before, after)):
+        lit = shaded_relief(m[y : y + ch, x : x + cw], light=light, exaggeration=k_crop)
+        crops.append((f"{n} 1:1", scale_bar(lit, texel_mm) if texel_mm else lit))
     return _stack_rows([sheet, contact_sheet(crops, columns=2, labels=labels)], gap=4)
 
 

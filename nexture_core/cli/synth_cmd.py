@@ -180,11 +180,16 @@ def _is_udim(path: str) -> bool:
 
 
 def _write_preview(request, written, path: Path) -> None:
-    """Before/after shaded relief of the input and the first displacement output."""
+    """Before/after shaded relief of the input and the first displacement output: whole maps, then 1:1 crops
+    with a millimetre scale bar."""
+    from .. import units
     from ..io import read_map
+    from ..patterns import load_bank
     from ..relief import write_before_after
 
     before, _ = read_map(request.input, channel=request.channel, part=request.part, nan=request.nan)
     displacement = [p for p in written if "displacement" in p.name] or list(written)
     after, _ = read_map(displacement[0])
-    write_before_after(path, before, after, labels=True)
+    pattern = load_bank().get(request.patterns[0])
+    texel_mm = units.texel(request.settings, before.shape[1], pattern).output_mm
+    write_before_after(path, before, after, labels=True, pattern=pattern.id, texel_mm=texel_mm)

@@ -1,38 +1,60 @@
-"""Procedural skin micro-relief: crease networks, pores, folds, fine noise.
+"""Procedural skin micro-relief in physical units: furrow networks, pores, folds, stipple.
 
 Real micro-scans cannot ship with the project, so the built-in bank is grown
-here from a :class:`~.styles.SkinStyle`. Everything is computed on a torus
-(periodic distances, FFT noise, wrapped pore stamps) because the engine samples
-patterns freely and a seam would read as a straight artificial crease.
+here from a :class:`~.styles.SkinStyle` whose sizes are millimetres and
+depths micrometres (``docs/skin.md`` says where each figure comes from):
 
-All maps are ``H x W`` (square, ``size`` px) covering ``width_mm`` millimetres.
-Same style, size, width and seed -> bit-identical arrays.
+- two furrow networks, V-grooves along the borders of warped Voronoi cells: the
+  primary lines bound the plateaus, the shallower secondary lines subdivide
+  them; edges along the region's tension lines run deeper;
+- plateaus bulge slightly between furrows, so heights skew the way skin's do:
+  broad plateaus, narrow deep furrows and pores (negative skewness);
+- follicle openings and pores are funnel-shaped pits without a raised rim; a
+  share of them sits where furrows meet, where hairs leave the skin;
+- folds (lip grooves, the forearm's crossing lines, knuckle folds), and a
+  corneocyte-scale stipple.
+
+Everything is computed on a torus (periodic distances, FFT noise, wrapped
+stamps) because the engine samples patterns freely and a seam would read as a
+straight artificial crease. All maps are ``H x W`` (square, ``size`` px)
+covering ``width_mm``. Same style, size, width and seed -> bit-identical maps.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import List, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from .styles import Folds, Network, Pores, SkinStyle
+from .styles import Folds, Furrows, Openings, SkinStyle
+
+# The displacement's [0, 1] maps this share of the height range (percentiles
+# 0.02 to 99.98) into [0.02, 0.98]: a little headroom, the 16-bit range used.
+RANGE_PERCENTILES = (0.02, 99.98)
+RANGE_MARGIN = 0.02
+FURROW_EXPONENT = 1.8  # furrow depth ~ (1 - d/w)^p across its half-width w
+FUNNEL_EXPONENT = 1.2  # pit depth ~ (1 - r/R)^p: steep in the centre, meeting the surface without a rim
 
 
 @dataclass
 class SkinMaps:
     """Generated maps: displacement HxW [0,1] (high = raised), albedo HxWx3 sRGB
-    [0,1], specular HxW [0,1]; ``furrows``/``pore_mask`` HxW bool for tests."""
+    [0,1], specular HxW [0,1]; ``height_um`` the micrometres the displacement's
+    [0, 1] spans; ``furrows``/``pore_mask`` HxW bool and ``pore_count`` for tests;
+    ``relief`` what was measured on the result (see :func:`measure_relief`)."""
 
     displacement: np.ndarray
     albedo: np.ndarray
     specular: np.ndarray
+    height_um: float
     furrows: np.ndarray
     pore_mask: np.ndarray
     pore_count: int
+    relief: Dict[str, float] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------- periodic noise
@@ -61,8 +83,19 @@ def _hash01(a: np.ndarray, b: np.ndarray, salt: int) -> np.ndarray:
     return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
-# ----------------------------------------------------------------- crease network
-def _seed_points(rng: np.random.Generator, box: Tuple[float, float], cell: float, net: Network) -> np.ndarray:
+# ----------------------------------------------------------------- furrow networks
+@dataclass
+class Network:
+    """One furrow network on the pixel grid: depth (um, >= 0), distance to the
+    nearest furrow (px) and how close each pixel is to a junction (px: 0 where
+    three cells meet)."""
+
+    depth_um: np.ndarray
+    distance_px: np.ndarray
+    junction_px: np.ndarray
+
+
+def _seed_points(rng: np.random.Generator, box: Tuple[float, float], cell: float, net: Furrows) -> np.ndarray:
     nx = max(2, int(round(box[0] / cell)))
     ny = max(2, int(round(box[1] / cell)))
     gx, gy = np.meshgrid(np.arange(nx, dtype=np.float64), np.arange(ny, dtype=np.float64))
@@ -75,13 +108,13 @@ def _seed_points(rng: np.random.Generator, box: Tuple[float, float], cell: float
     return np.minimum(pts, np.nextafter(np.array(box), 0))
 
 
-def crease_network(rng: np.random.Generator, size: int, px_per_mm: float, net: Network) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Depth (>= 0, HxW) of a furrow network, the distance to the nearest furrow (px)
-    and the id of the cell each pixel lies in.
+def crease_network(rng: np.random.Generator, size: int, px_per_mm: float, net: Furrows) -> Network:
+    """Furrows as V-grooves along the bisectors between neighbouring Voronoi seeds.
 
-    Furrows are V-grooves along the bisectors between neighbouring Voronoi
-    seeds; each edge draws its own depth and width, and edges running along a
-    preferred orientation are deeper (region-typical crease direction).
+    Each edge draws its own depth and width, and edges running along a
+    preferred orientation are deeper (the region's crease direction). The
+    Voronoi diagram lives in a stretched, warped copy of the plane, so cells are
+    elongated and their borders wander like real furrows.
     """
     sx, sy = net.stretch
     box = (size / sx, size / sy)
@@ -96,7 +129,7 @@ def crease_network(rng: np.random.Generator, size: int, px_per_mm: float, net: N
     q = np.stack([np.mod(xs / sx, box[0]), np.mod(ys / sy, box[1])], axis=-1).reshape(-1, 2)
     q = np.minimum(q, np.nextafter(np.array(box), 0))
     tree = cKDTree(points, boxsize=box)
-    _, idx = tree.query(q, k=2, workers=-1)
+    dists, idx = tree.query(q, k=3, workers=-1)
     boxv = np.array(box)
     v1 = q - points[idx[:, 0]]
     v1 -= boxv * np.round(v1 / boxv)
@@ -104,14 +137,16 @@ def crease_network(rng: np.random.Generator, size: int, px_per_mm: float, net: N
     v2 -= boxv * np.round(v2 / boxv)
     normal = v1 - v2  # s2 - s1 in stretched space
     numer = 0.5 * ((v2 * v2).sum(1) - (v1 * v1).sum(1))
-    pix_normal = normal / np.array([sx, sy])  # back to pixel space (see module doc)
+    pix_normal = normal / np.array([sx, sy])  # back to pixel space
     norm = np.maximum(np.hypot(pix_normal[:, 0], pix_normal[:, 1]), 1e-9)
     dist = (numer / norm).reshape(size, size)
     furrow_angle = np.degrees(np.arctan2(pix_normal[:, 1], pix_normal[:, 0])).reshape(size, size) + 90.0
+    # Three seeds about equally near: the pixel lies at a junction of furrows.
+    junction = ((dists[:, 2] - dists[:, 0]) * np.sqrt(sx * sy)).reshape(size, size)
 
     a, b = idx[:, 0].reshape(size, size), idx[:, 1].reshape(size, size)
     depth = 1.0 - net.depth_variation * _hash01(a, b, 1)
-    width = net.width_mm * px_per_mm * (0.7 + 0.6 * _hash01(a, b, 2))
+    width = 0.5 * net.width_mm * px_per_mm * (0.7 + 0.6 * _hash01(a, b, 2))  # half-width, px
     if net.orientations:
         align = np.zeros_like(dist)
         for angle in net.orientations:
@@ -120,14 +155,28 @@ def crease_network(rng: np.random.Generator, size: int, px_per_mm: float, net: N
     # Furrows fade a little along their length, as real ones do.
     depth = depth * (0.8 + 0.2 * np.tanh(band_noise(rng, size, net.cell_mm * px_per_mm * 0.4, 0.0)))
     t = np.clip(1.0 - dist / np.maximum(width, 0.75), 0.0, 1.0)
-    return net.depth * depth * t**1.4, dist, a
+    # A V whose shoulders round off into the plateau.
+    return Network(depth_um=net.depth_um * depth * t**FURROW_EXPONENT, distance_px=dist, junction_px=junction)
 
 
-# ------------------------------------------------------------------------ pores
-def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=None, tries: int = 30) -> np.ndarray:
+def junction_points(net: Network, cell_px: float) -> np.ndarray:
+    """Pixel positions (N, 2) as (x, y) where three cells meet: local minima of the junction distance."""
+    j = net.junction_px
+    window = max(3, int(round(0.35 * cell_px)) | 1)
+    minima = (j == ndimage.minimum_filter(j, size=window, mode="wrap")) & (j < 0.2 * cell_px)
+    ys, xs = np.nonzero(minima)
+    return np.stack([xs, ys], axis=1).astype(np.float64) + 0.5
+
+
+# ------------------------------------------------------------------ openings
+def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=None, tries: int = 30,
+                 seeds: Optional[np.ndarray] = None) -> np.ndarray:
     """Periodic dart throwing: points (N, 2) as (x, y) px, no two closer than ``spacing``.
 
-    ``accept(x, y) -> bool`` rejects candidates (e.g. on a furrow).
+    Written here rather than taken from scipy.stats.qmc.PoissonDisk: that one
+    does not wrap, and a pattern must tile. ``accept(x, y) -> bool`` rejects
+    candidates (e.g. on a furrow); ``seeds`` are tried first, in order, and
+    need only keep the spacing.
     """
     cell = spacing / np.sqrt(2.0)
     n = max(1, int(np.ceil(size / cell)))
@@ -135,12 +184,18 @@ def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=Non
     grid = -np.ones((n, n), dtype=np.int64)
     count = int(tries * (size / spacing) ** 2)
     cand = rng.random((count, 2)) * size
+    n_seeds = 0
+    if seeds is not None and len(seeds):
+        n_seeds = len(seeds)
+        cand = np.concatenate([np.asarray(seeds, dtype=np.float64).reshape(-1, 2) % size, cand])
     kept: List[Tuple[float, float]] = []
     reach = int(np.ceil(spacing / cell))
-    for x, y in cand:
+    for i, (x, y) in enumerate(cand):
         gi, gj = int(y / cell) % n, int(x / cell) % n
-        ok = True
+        ok = grid[gi, gj] < 0
         for di in range(-reach, reach + 1):
+            if not ok:
+                break
             for dj in range(-reach, reach + 1):
                 k = grid[(gi + di) % n, (gj + dj) % n]
                 if k >= 0:
@@ -150,45 +205,59 @@ def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=Non
                     if dx * dx + dy * dy < spacing * spacing:
                         ok = False
                         break
-            if not ok:
-                break
-        if ok and grid[gi, gj] < 0 and (accept is None or accept(x, y)):
+        if ok and (i < n_seeds or accept is None or accept(x, y)):
             grid[gi, gj] = len(kept)
             kept.append((x, y))
     return np.array(kept, dtype=np.float64).reshape(-1, 2)
 
 
-def stamp_pores(rng: np.random.Generator, size: int, px_per_mm: float, spec: Pores,
-                furrow_dist: np.ndarray) -> Tuple[np.ndarray, np.ndarray, int]:
-    """Depth map (>= 0) of cup-shaped pores with a faint rim, their mask and count."""
-    spacing = spec.spacing_mm * px_per_mm
-    margin = spec.keep_off_furrow_mm * px_per_mm + spec.radius_mm * px_per_mm
+def place_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: Openings,
+                   junctions: np.ndarray, furrow_px: np.ndarray) -> np.ndarray:
+    """Centres (N, 2) of ``spec``'s openings: a share at furrow junctions, the rest on plateaus."""
+    area_cm2 = (size / px_per_mm / 10.0) ** 2
+    wanted = int(round(spec.density_per_cm2 * area_cm2))
+    if wanted == 0:
+        return np.zeros((0, 2))
+    # Spacing of a hexagonal packing at this density, relaxed so random placement reaches it.
+    spacing = 0.7 * math.sqrt(2.0 / (math.sqrt(3.0) * spec.density_per_cm2)) * 10.0 * px_per_mm
+    spacing = max(spacing, 1.2 * spec.diameter_mm * px_per_mm)
+    at_junction = rng.permutation(junctions)[: int(round(spec.at_junctions * wanted))]
+    margin = 0.5 * spec.diameter_mm * px_per_mm
 
-    def off_furrow(x: float, y: float) -> bool:
-        return furrow_dist[int(y) % size, int(x) % size] > margin
+    def on_plateau(x: float, y: float) -> bool:
+        return furrow_px[int(y) % size, int(x) % size] > margin
 
-    centres = poisson_disc(rng, size, spacing, off_furrow)
+    return poisson_disc(rng, size, spacing, on_plateau, seeds=at_junction)[:wanted]
+
+
+def stamp_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: Openings,
+                   centres: np.ndarray, direction: Optional[float]) -> Tuple[np.ndarray, np.ndarray]:
+    """Depth (um, >= 0) of funnel-shaped pits at ``centres`` and a mask of their mouths."""
     depth = np.zeros((size, size))
     mask = np.zeros((size, size), dtype=bool)
-    r0 = spec.radius_mm * px_per_mm
+    r_median = 0.5 * spec.diameter_mm * px_per_mm
     for x, y in centres:
-        radius = max(0.8, r0 * float(np.exp(spec.radius_spread * rng.standard_normal())))
-        strength = spec.depth * (0.6 + 0.8 * rng.random())
+        scale = float(np.exp(spec.diameter_spread * rng.standard_normal()))
+        radius = max(0.7, r_median * scale)
+        pit = spec.depth_um * scale * (0.8 + 0.4 * rng.random())
         aspect = 1.0 + (spec.elongation - 1.0) * rng.random()
         theta = np.pi * rng.random()
-        half = int(np.ceil(radius * aspect * 1.4)) + 1
+        if direction is not None and spec.align > 0:
+            theta = (1.0 - spec.align) * theta + spec.align * math.radians(direction)
+        half = int(np.ceil(radius * aspect)) + 2
         oy, ox = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float64)
         oy -= y - np.floor(y)
         ox -= x - np.floor(x)
         u = (ox * np.cos(theta) + oy * np.sin(theta)) / aspect
         v = -ox * np.sin(theta) + oy * np.cos(theta)
-        r = np.hypot(u, v) / radius
-        cup = np.where(r < 1.0, (1.0 - r * r) ** 2, 0.0) - 0.12 * np.exp(-((r - 1.1) / 0.25) ** 2)
+        s = np.hypot(u, v) / radius
+        funnel = np.where(s < 1.0, (1.0 - np.minimum(s, 1.0)) ** FUNNEL_EXPONENT, 0.0)
         rows = (np.arange(-half, half + 1) + int(np.floor(y))) % size
         cols = (np.arange(-half, half + 1) + int(np.floor(x))) % size
-        depth[np.ix_(rows, cols)] += strength * cup
-        mask[np.ix_(rows, cols)] |= r < 0.7
-    return depth, mask, len(centres)
+        block = np.ix_(rows, cols)
+        depth[block] = np.maximum(depth[block], pit * funnel)
+        mask[block] |= s < 0.6
+    return depth, mask
 
 
 # ------------------------------------------------------------------------ folds
@@ -204,7 +273,7 @@ def groove_lattice(size: int, px_per_mm: float, spec: Folds) -> Tuple[int, int]:
 
 
 def fold_grooves(rng: np.random.Generator, size: int, px_per_mm: float, spec: Folds) -> np.ndarray:
-    """Depth (>= 0) of one family of long grooves; each groove draws its own depth."""
+    """Depth (um, >= 0) of one family of long grooves; each groove draws its own depth."""
     count, slant = groove_lattice(size, px_per_mm, spec)
     ys, xs = np.mgrid[0:size, 0:size].astype(np.float64)
     bend = spec.bend_mm * px_per_mm * np.cos(2.0 * np.pi * xs / size)
@@ -218,58 +287,99 @@ def fold_grooves(rng: np.random.Generator, size: int, px_per_mm: float, spec: Fo
     period = max(1, math.gcd(count, abs(slant)))
     groove_id = np.mod(groove, period).astype(np.int64)
     own = 0.55 + 0.45 * _hash01(groove_id, groove_id, 7 + 2 * abs(slant) + int(slant < 0))
-    width = spec.width_mm * px_per_mm * (0.75 + 0.5 * (0.5 + 0.5 * np.tanh(band_noise(rng, size, size / 16.0, 0.0))))
+    half_width = 0.5 * spec.width_mm * px_per_mm * (0.75 + 0.5 * (0.5 + 0.5 * np.tanh(band_noise(rng, size, size / 16.0, 0.0))))
     fade = np.clip(0.6 + 0.6 * band_noise(rng, size, size / (2.5 * spec.fade_cells), 0.0), 0.0, 1.0)
-    t = np.clip(1.0 - dist / width, 0.0, 1.0)
-    return spec.depth * own * fade * t**1.2
+    t = np.clip(1.0 - dist / np.maximum(half_width, 0.75), 0.0, 1.0)
+    return spec.depth_um * own * fade * t**1.2
 
 
 # ----------------------------------------------------------------- whole pattern
-def generate_skin(style: SkinStyle, size: int, width_mm: float, seed: int) -> SkinMaps:
-    """Grow one square pattern of ``size`` px covering ``width_mm`` mm."""
+def _main_direction(style: SkinStyle) -> Optional[float]:
+    return style.primary.orientations[0] if style.primary.orientations else None
+
+
+def grow_height(style: SkinStyle, size: int, width_mm: float, seed: int):
+    """Height in micrometres (H x W, plateau top near 0, pits negative) and what lies where."""
     rng = np.random.default_rng(seed)
     px_per_mm = size / float(width_mm)
-    primary, dist1, _ = crease_network(rng, size, px_per_mm, style.primary)
-    secondary, _, _ = crease_network(rng, size, px_per_mm, style.secondary)
-    height = -primary - secondary
+    primary = crease_network(rng, size, px_per_mm, style.primary)
+    secondary = crease_network(rng, size, px_per_mm, style.secondary)
+    height = -primary.depth_um - secondary.depth_um
     cell_px = style.primary.cell_mm * px_per_mm
-    height += style.dome * np.tanh(dist1 / (0.25 * cell_px))
-    pore_mask = np.zeros((size, size), dtype=bool)
-    pore_count = 0
-    furrows = primary > 0.25 * style.primary.depth
+    dist = primary.distance_px
+    # Plateaus bulge between their furrows like cushions (broad tops, narrow furrows).
+    height += style.dome_um * np.sin(0.5 * np.pi * np.clip(dist / (0.45 * cell_px), 0.0, 1.0))
+    furrows = primary.depth_um > 0.25 * style.primary.depth_um
     for fold in style.folds:
         grooves = fold_grooves(rng, size, px_per_mm, fold)
         height -= grooves
-        furrows |= grooves > 0.25 * fold.depth
-        dist1 = np.minimum(dist1, np.where(grooves > 0, 0.0, np.inf))
+        furrows |= grooves > 0.25 * fold.depth_um
+        dist = np.minimum(dist, np.where(grooves > 0, 0.0, np.inf))
+    junctions = junction_points(primary, cell_px)
+    pore_mask = np.zeros((size, size), dtype=bool)
+    pits = np.zeros((size, size))
+    count = 0
     for spec in (style.pores, style.follicles):
         if spec is None:
             continue
-        depth, mask, count = stamp_pores(rng, size, px_per_mm, spec, dist1)
-        height -= depth
+        centres = place_openings(rng, size, px_per_mm, spec, junctions, dist)
+        depth, mask = stamp_openings(rng, size, px_per_mm, spec, centres, _main_direction(style))
+        pits = np.maximum(pits, depth)
         pore_mask |= mask
-        pore_count += count
-    height += style.noise * band_noise(rng, size, 0.6, 2.5)
-    height += 0.5 * style.noise * band_noise(rng, size, 0.012 * px_per_mm * 2, 0.08 * px_per_mm)
-    height = ndimage.gaussian_filter(height, 0.6, mode="wrap")
-    lo, hi = np.percentile(height, [0.02, 99.98])
-    displacement = np.clip((height - lo) / max(hi - lo, 1e-9) * 0.96 + 0.02, 0.0, 1.0)
-    albedo, specular = _shading_maps(rng, style, displacement, px_per_mm)
+        count += len(centres)
+    height -= pits
+    # The surface is not flat between its furrows: it undulates gently over millimetres.
+    if style.undulation_um:
+        height += style.undulation_um * band_noise(rng, size, 0.35 * px_per_mm, 1.2 * px_per_mm)
+    # Stratum corneum: corneocytes (~30 um) and the faint tertiary lines between them.
+    height += style.stipple_um * band_noise(rng, size, 0.4, 0.015 * px_per_mm)
+    height += 0.5 * style.stipple_um * band_noise(rng, size, 0.02 * px_per_mm, 0.08 * px_per_mm)
+    return ndimage.gaussian_filter(height, 0.6, mode="wrap"), furrows, pore_mask, count, rng
+
+
+def measure_relief(displacement: np.ndarray, height_um: float, cell_px: float) -> Dict[str, float]:
+    """RMS roughness, depth (0.5th to 99.5th percentile) and skewness of the detail band, in um.
+
+    The detail band is what a Gaussian of half a cell removes: the band the
+    engine matches (see :func:`nexture_core.units.structure_sigma_px`).
+    """
+    h = displacement.astype(np.float64) * height_um
+    d = h - ndimage.gaussian_filter(h, 0.5 * cell_px, mode="wrap")
+    rq = float(d.std())
+    lo, hi = np.percentile(d, [0.5, 99.5])
+    skew = float(((d - d.mean()) ** 3).mean() / max(rq, 1e-12) ** 3)
+    return {"rq_um": round(rq, 2), "depth_um": round(float(hi - lo), 1), "skewness": round(skew, 2)}
+
+
+def generate_skin(style: SkinStyle, size: int, width_mm: float, seed: int) -> SkinMaps:
+    """Grow one square pattern of ``size`` px covering ``width_mm`` mm."""
+    height, furrows, pore_mask, count, rng = grow_height(style, size, width_mm, seed)
+    lo, hi = np.percentile(height, RANGE_PERCENTILES)
+    span = max(float(hi - lo), 1e-9)
+    displacement = np.clip((height - lo) / span * (1.0 - 2 * RANGE_MARGIN) + RANGE_MARGIN, 0.0, 1.0).astype(np.float32)
+    height_um = span / (1.0 - 2 * RANGE_MARGIN)
+    px_per_mm = size / float(width_mm)
+    albedo, specular = _shading_maps(rng, style, displacement, px_per_mm, pore_mask)
     return SkinMaps(
-        displacement=displacement.astype(np.float32),
+        displacement=displacement,
         albedo=albedo.astype(np.float32),
         specular=specular.astype(np.float32),
+        height_um=round(height_um, 2),
         furrows=furrows,
         pore_mask=pore_mask,
-        pore_count=pore_count,
+        pore_count=count,
+        relief=measure_relief(displacement, height_um, style.primary.cell_mm * px_per_mm),
     )
 
 
-def _shading_maps(rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, px_per_mm: float) -> Tuple[np.ndarray, np.ndarray]:
+def _shading_maps(rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, px_per_mm: float,
+                  pores: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Albedo and specular that agree with the relief.
 
-    Cavities (creases, pores) hold less oil and are occluded: darker specular,
-    slightly darker and redder albedo. Melanin blotches are low-frequency.
+    Cavities (furrows, pores) hold less light and less of the surface's oil
+    film: darker specular, slightly darker and redder albedo; pore mouths are
+    darker still (shadow and keratin). Melanin gives a fine mottle and, on some
+    regions, freckles of 1-3 mm.
     """
     size = disp.shape[0]
     broad = ndimage.gaussian_filter(disp, 0.4 * px_per_mm, mode="wrap")
@@ -277,14 +387,30 @@ def _shading_maps(rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, 
     scale = max(float(detail.std()), 1e-6)
     cavity = np.clip(-detail / (3.0 * scale), 0.0, 1.0)
     ridge = np.clip(detail / (3.0 * scale), 0.0, 1.0)
+    mouth = ndimage.gaussian_filter(pores.astype(np.float64), 0.6, mode="wrap")
+    pig = style.pigment
     blotch = band_noise(rng, size, 0.6 * px_per_mm, 0.0)
-    mottle = band_noise(rng, size, 0.08 * px_per_mm, 0.3 * px_per_mm)
+    mottle = band_noise(rng, size, 0.05 * px_per_mm, 0.3 * px_per_mm)
     grain = band_noise(rng, size, 0.7, 0.0)
+    freckles = _freckles(rng, size, px_per_mm, pig.freckles_per_cm2, pig.freckle_mm)
     tone = np.array(style.tone)
-    # Per channel: melanin darkens all but blue least; cavities lose green/blue first (redder).
-    melanin = 1.0 - 0.05 * blotch[..., None] * np.array([1.0, 1.3, 1.4])
-    cav = 1.0 - cavity[..., None] * np.array([0.10, 0.18, 0.18])
-    albedo = tone * melanin * cav * (1.0 + 0.015 * mottle[..., None] + 0.01 * grain[..., None])
-    specular = style.sheen * (1.0 - 0.65 * cavity + 0.35 * ridge) * (1.0 + 0.06 * mottle + 0.04 * grain)
+    # Per channel: melanin darkens green and blue most; cavities lose green/blue first (redder).
+    melanin = 1.0 - (0.05 * blotch + pig.mottle * mottle + pig.freckle_contrast * freckles)[..., None] * np.array([0.8, 1.15, 1.3])
+    cav = 1.0 - cavity[..., None] * np.array([0.10, 0.18, 0.18]) - mouth[..., None] * np.array([0.10, 0.14, 0.14])
+    albedo = tone * melanin * cav * (1.0 + 0.01 * grain[..., None])
+    specular = style.sheen * (1.0 - 0.65 * cavity - 0.4 * mouth + 0.3 * ridge) * (1.0 + 0.06 * mottle + 0.04 * grain)
     return np.clip(albedo, 0.0, 1.0), np.clip(specular, 0.0, 1.0)
 
+
+def _freckles(rng: np.random.Generator, size: int, px_per_mm: float, per_cm2: float, diameter_mm: float) -> np.ndarray:
+    """Soft round macules (0..1) at ``per_cm2``, periodic."""
+    out = np.zeros((size, size))
+    count = int(round(per_cm2 * (size / px_per_mm / 10.0) ** 2))
+    if count == 0:
+        return out
+    impulses = np.zeros((size, size))
+    xy = (rng.random((count, 2)) * size).astype(int)
+    impulses[xy[:, 1], xy[:, 0]] = 0.6 + 0.8 * rng.random(count)
+    sigma = 0.35 * diameter_mm * px_per_mm
+    out = ndimage.gaussian_filter(impulses, sigma, mode="wrap") * (2 * np.pi * sigma**2)
+    return np.clip(out, 0.0, 1.0)

@@ -14,7 +14,7 @@ from nexture_core.patterns.importer import import_scans
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
-REGIONS = {"forehead", "cheek", "nose", "chin", "upper_lip", "neck", "forearm", "back_of_hand", "palm", "knuckle", "elbow", "back"}
+REGIONS = {"forehead", "cheek", "nose", "chin", "upper_lip", "lips", "eyelid", "under_eye", "neck", "forearm", "back_of_hand", "palm", "knuckle", "elbow", "back"}
 
 
 @pytest.fixture
@@ -39,10 +39,13 @@ def test_builtin_bank_has_every_region_and_validates(isolated):
     assert REGIONS <= set(bank.ids()) and not bank.warnings
     assert DEFAULT_PATTERN in bank
     for p in bank:
-        assert p.size_px == (1024, 1024) and 10 <= p.width_mm <= 14
+        assert p.size_px == (1024, 1024) and 8 <= p.width_mm <= 14
         assert p.has_map("albedo") and p.has_map("specular") and p.thumbnail_path.exists()
+        # Physical facts recorded with every built-in pattern (docs/skin.md).
+        assert 10 <= p.height_um <= 1000 and p.cell_mm[0] < p.cell_mm[1]
+        assert p.relief["rq_um"] > 0 and p.relief["skewness"] < 0
     size = sum(f.stat().st_size for f in builtin_bank_dir().rglob("*") if f.is_file())
-    assert size < 40 * 1024**2
+    assert size < 48 * 1024**2
 
 
 def test_studio_path_adds_patterns_but_cannot_shadow_a_builtin(isolated, monkeypatch):
