@@ -220,10 +220,10 @@ def read_map(
             inp.close()
         chosen_name = chosen.channels[indices[0]]
         if mode == "rgb" and not state["grey"]:
-            info.notes.append(f"coloured RGB image read as its {chosen_name} channel; give channel= to choose another")
+            info.notes.append(f"coloured RGB image read as its {chosen_name} channel; pick another with --channel (channel=)")
         elif mode == "first" and len(candidates) > 1:
             others = ", ".join(chosen.channels[i] for i in candidates)
-            info.notes.append(f"several channels ({others}); read {chosen_name}; give channel= to choose another")
+            info.notes.append(f"several channels ({others}); read {chosen_name}; pick another with --channel (channel=)")
         _repair(pixels, info, nan, outliers)
         return pixels[:, :, 0], info
 

@@ -1,0 +1,97 @@
+"""Runs that go on but must say what happened (issue 17): flat maps, replaced fine structure,
+ignored options, repaired outliers, lossy output on request. Each runs a real (tiny) synthesis."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from cli_helpers import FAST, smooth, write_exr
+
+from nexture_core.io import read_map
+
+
+def _warnings(err):
+    return [line for line in err if line.startswith("nexture: warning: ")]
+
+
+def test_constant_map_is_flagged_flat(tmp_path, cli, with_tiny):
+    src = write_exr(tmp_path / "const.exr", np.full((64, 64), 0.3, np.float32))
+    code, err, out = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", *FAST)
+    assert code == 0 and (tmp_path / "out.exr").exists()
+    said = _warnings(err)
+    assert len(said) == 1 and "const.exr: no visible detail was added" in said[0]
+    assert "the map is flat (every pixel is 0.3)" in said[0] and "--strength cannot lift it" in said[0]
+
+
+def test_nearly_flat_map_with_a_bump_is_flagged_and_the_bump_change_reported(tmp_path, cli, with_tiny):
+    yy, xx = np.mgrid[0:128, 0:128]
+    bump = np.where(np.hypot(yy - 64, xx - 64) < 4, 0.8 * np.cos(np.hypot(yy - 64, xx - 64) / 4 * np.pi / 2) ** 2, 0).astype(np.float32)
+    assert 0.99 < np.mean(bump == 0) < 0.999
+    src = write_exr(tmp_path / "bump.exr", bump)
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", *FAST)
+    said = " | ".join(_warnings(err))
+    assert code == 0
+    assert re.search(r"no visible detail was added .*: 99\.\d% of the map is one value \(0\)", said), said
+    assert re.search(r"sculpted features finer than about \d+ px are rebuilt from the pattern.*x 64, y 64 the map goes from 0\.8 to about 0\.\d+", said), said
+
+
+def test_weights_with_the_random_backbone_are_named_as_ignored(tmp_path, cli, with_tiny):
+    src = write_exr(tmp_path / "in.exr", smooth())
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--weights", tmp_path / "vgg.pth", *FAST)
+    assert code == 0
+    assert any("--weights" in w and "ignored with --backbone random" in w for w in _warnings(err)), err
+
+
+@pytest.mark.parametrize("mode", ["clip", "fill"])
+def test_outliers_repaired_on_request_give_a_finite_output_in_range(tmp_path, cli, with_tiny, mode):
+    m = smooth()
+    m[20, 30] = 3.4e38
+    src = write_exr(tmp_path / "spike.exr", m)
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--outliers", mode, *FAST)
+    assert code == 0, err
+    out, _ = read_map(tmp_path / "out.exr")
+    assert np.isfinite(out).all() and -0.5 < out.min() and out.max() < 1.5
+
+
+def test_jpeg_written_only_when_asked(tmp_path, cli, with_tiny):
+    src = write_exr(tmp_path / "in.exr", smooth())
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.jpg", "--allow-lossy", *FAST)
+    assert code == 0 and (tmp_path / "out.jpg").exists()
+
+
+def test_partial_data_window_and_coloured_rgb_are_said(tmp_path, cli, with_tiny):
+    rgb = np.stack([smooth(), smooth() * 0.5, smooth() * 0.2], axis=2)
+    src = write_exr(tmp_path / "rgb.exr", rgb, "half", names=("R", "G", "B"), data_origin=(0, 16), display=(0, 0, 64, 80))
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", *FAST)
+    said = " | ".join(_warnings(err))
+    assert code == 0
+    assert "coloured RGB image read as its R channel" in said and "--channel" in said
+    assert "the data window covers 80% of the display window" in said
+
+
+def test_stats_record_the_warnings_and_nothing_is_written_when_the_result_is_not_finite(tmp_path, cli, with_tiny, monkeypatch):
+    src = write_exr(tmp_path / "const.exr", np.full((64, 64), 0.3, np.float32))
+    stats = tmp_path / "stats.json"
+    code, _, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--stats", stats, "--preview", tmp_path / "ba.png", *FAST)
+    record = json.loads(stats.read_text())
+    assert code == 0 and (tmp_path / "ba.png").exists()
+    assert record["outputs"] == [str(tmp_path / "out.exr")] and "no visible detail" in record["warnings"][0]
+
+    import nexture_core.api as api
+
+    real = api.synthesize
+
+    def broken(*args, **kwargs):
+        result = real(*args, **kwargs)
+        for maps in result.outputs.values():
+            maps["displacement"][3, 3] = np.nan
+        return result
+
+    monkeypatch.setattr(api, "synthesize", broken)
+    before = cli.files()
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "again.exr", "--stats", tmp_path / "again.json", *FAST)
+    assert code == 2 and "again.exr: the synthesis went wrong and nothing was written: 1 of 4096 samples are NaN or Inf" in err[-1]
+    assert cli.files() == before
