@@ -47,7 +47,7 @@ FAINT_DETAIL_SHARE = 1e-4
 AMPLITUDE_RULE = "the detail amplitude is set relative to the map's value range between its 0.5th and 99.5th percentiles"
 # Sculpted features whose height changes by more than this share of the
 # input's range (and several detail deviations) are reported.
-STRUCTURE_CHANGE_SHARE = 0.05
+STRUCTURE_CHANGE_SHARE = 0.1
 MAX_MASK_ASPECT_CHANGE = 0.01
 
 
@@ -303,9 +303,10 @@ def check_result(result, image: np.ndarray, info: ImageInfo, request, paths: Dic
         notes += _faint_detail(image, info, min(targets))
     sigmas = [float(f["sigma"]) for f in figures if "sigma" in f]
     if sigmas:
-        from .synthesis.engine import FINE_CUT
+        from .synthesis.engine import FINE_CUT, pick_device
 
-        notes += check_fine_structure(image, info, FINE_CUT * max(sigmas) / result.settings.upscale, max(targets or [0.0]))
+        cut = FINE_CUT * max(sigmas) / result.settings.upscale
+        notes += check_fine_structure(image, info, cut, max(targets or [0.0]), str(pick_device(result.settings.device)))
     return notes
 
 
@@ -331,35 +332,39 @@ def _faint_detail(image: np.ndarray, info: ImageInfo, detail_std: float) -> List
     ]
 
 
-def check_fine_structure(image: np.ndarray, info: ImageInfo, cut_px: float, detail_std: float) -> List[str]:
+def check_fine_structure(image: np.ndarray, info: ImageInfo, cut_px: float, detail_std: float, device: str = "cpu") -> List[str]:
     """Warn when sculpted features finer than the structure split's fine cut lose height.
 
     The synthesis keeps the input blurred by ``cut_px`` input pixels (the
     engine's FINE_CUT times the structure sigma) and builds everything finer
     from the pattern, so a sculpted bump narrower than that loses height (a
-    Gaussian bump of sigma 4 px under a 4.8 px cut: 0.8 -> 0.33).
+    Gaussian bump of sigma 4 px under a 4.8 px cut: 0.8 -> 0.33). The blur runs
+    on ``device`` (the synthesis's), on the CPU when that fails.
     """
     import torch
 
     from . import filters
 
     cut = cut_px
-    if cut < 0.5:
+    edge = int(np.ceil(3 * cut))  # near the border the blur sees reflected pixels: no sculpted feature
+    if cut < 0.5 or min(image.shape) <= 2 * edge + 1:
         return []
-    kept = filters.lowpass(torch.from_numpy(np.ascontiguousarray(image, np.float32))[None, None], cut)[0, 0].numpy()
-    # Near the border the blur sees reflected pixels: a slope there is no sculpted feature.
-    edge = int(np.ceil(3 * cut))
-    if min(image.shape) <= 2 * edge + 1:
-        return []
-    removed = np.zeros_like(image)
-    removed[edge:-edge, edge:-edge] = (image - kept)[edge:-edge, edge:-edge]
-    y, x = np.unravel_index(int(np.argmax(np.abs(removed))), removed.shape)
-    change = float(abs(removed[y, x]))
+    tensor = torch.from_numpy(np.ascontiguousarray(image, np.float32))[None, None]
+    try:
+        removed = filters.lowpass(tensor.to(device), cut)[0, 0].cpu().numpy()
+    except RuntimeError:  # no such device, or out of its memory
+        removed = filters.lowpass(tensor, cut)[0, 0].numpy()
+    np.subtract(image, removed, out=removed)
+    inner = removed[edge:-edge, edge:-edge]
+    y, x = np.unravel_index(int(np.argmax(np.abs(inner))), inner.shape)
+    change = float(abs(inner[y, x]))
+    y, x = y + edge, x + edge
     full = float(image.max() - image.min())
     if full == 0.0 or change < STRUCTURE_CHANGE_SHARE * full or change < 6.0 * detail_std:
         return []
     return [
         f"{info.path}: sculpted features finer than about {2 * cut:.0f} px are rebuilt from the pattern, not kept: at "
-        f"x {x}, y {y} the map goes from {float(image[y, x]):.4g} to about {float(kept[y, x]):.4g} before detail is added "
-        "(the structure keeps only forms broader than a fraction of the pattern's crease cell); a smaller --scale keeps finer forms."
+        f"x {x}, y {y} the map goes from {float(image[y, x]):.4g} to about {float(image[y, x] - removed[y, x]):.4g} before "
+        "detail is added (the structure keeps only forms broader than a fraction of the pattern's crease cell); "
+        "a smaller --scale keeps finer forms."
     ]
