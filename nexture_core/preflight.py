@@ -87,8 +87,9 @@ def check_outputs(request, paths: Dict[tuple, Path], inputs: Sequence[Path]) -> 
     notes: List[str] = []
     _check_template(request)
     for (_, map_name), path in paths.items():
-        fmt = format_for(path)
         check_utf8_name(path, OutputError)
+        check_destination(path, inputs)
+        fmt = format_for(path)
         if fmt == "jpeg" and not request.allow_lossy:
             raise OutputError(
                 f"Output {path}: JPEG is lossy and 8-bit, so the {map_name} map would lose depth and gain block artefacts; "
@@ -97,7 +98,6 @@ def check_outputs(request, paths: Dict[tuple, Path], inputs: Sequence[Path]) -> 
         dtype = map_dtype(request, map_name, None, path)
         if dtype is not None:
             choose_dtype(path, fmt, dtype, None)
-        check_destination(path, inputs)
     side = side_files(request)
     for label, path in side.items():
         if str(path).strip() == "":

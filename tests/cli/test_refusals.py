@@ -88,6 +88,16 @@ def _preview_exr(tmp: Path):
     return write_exr(tmp / "in.exr", smooth()), ["-o", tmp / "out.exr", "--preview", tmp / "before_after.exr"]
 
 
+def _output_is_a_folder(tmp: Path):
+    (tmp / "outdir").mkdir()
+    return write_exr(tmp / "in.exr", smooth()), ["-o", tmp / "outdir"]
+
+
+def _output_under_a_file(tmp: Path):
+    (tmp / "plain.txt").write_text("not a folder")
+    return write_exr(tmp / "in.exr", smooth()), ["-o", tmp / "plain.txt" / "out.exr"]
+
+
 def _empty_output(tmp: Path):
     return write_exr(tmp / "in.exr", smooth()), ["-o", ""]
 
@@ -156,6 +166,8 @@ CASES = [
     pytest.param(_stats_under_a_file, r"--stats .*plain\.txt is a file", id="stats-unwritable"),
     pytest.param(_stats_is_the_output, r"--stats .*out\.exr is also an output", id="stats-is-output"),
     pytest.param(_preview_exr, r"--preview .*8-bit image", id="preview-exr"),
+    pytest.param(_output_is_a_folder, r"outdir is a folder; give a file name", id="output-is-a-folder"),
+    pytest.param(_output_under_a_file, r"out\.exr: .*plain\.txt is a file, so the folder cannot be created", id="output-under-a-file"),
     pytest.param(_empty_output, r"-o/--output is empty", id="empty-output"),
     pytest.param(_format_conflict, r"--format png conflicts with the output .*x\.exr \(a \.exr file\)", id="format-conflict"),
     pytest.param(_mask_aspect, r"left\.exr: the mask is 64x32 px \(2:1\) but the input is 64x64 px \(1:1\)", id="mask-aspect"),
