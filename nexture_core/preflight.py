@@ -98,10 +98,11 @@ def check_outputs(request, paths: Dict[tuple, Path], inputs: Sequence[Path]) -> 
         dtype = map_dtype(request, map_name, None, path)
         if dtype is not None:
             choose_dtype(path, fmt, dtype, None)
+    for label, raw in (("--stats", getattr(request, "stats", None)), ("--preview", getattr(request, "preview", None))):
+        if raw is not None and str(raw).strip() == "":
+            raise OutputError(f"{label} is empty; give a file name.")
     side = side_files(request)
     for label, path in side.items():
-        if str(path).strip() == "":
-            raise OutputError(f"{label} is empty; give a file name.")
         check_utf8_name(path, OutputError)
         check_destination(path, inputs, label=label)
         if any(same_file(path, out) for out in paths.values()):

@@ -98,6 +98,10 @@ def _output_under_a_file(tmp: Path):
     return write_exr(tmp / "in.exr", smooth()), ["-o", tmp / "plain.txt" / "out.exr"]
 
 
+def _empty_stats(tmp: Path):
+    return write_exr(tmp / "in.exr", smooth()), ["-o", tmp / "out.exr", "--stats", ""]
+
+
 def _empty_output(tmp: Path):
     return write_exr(tmp / "in.exr", smooth()), ["-o", ""]
 
@@ -169,6 +173,7 @@ CASES = [
     pytest.param(_output_is_a_folder, r"outdir is a folder; give a file name", id="output-is-a-folder"),
     pytest.param(_output_under_a_file, r"out\.exr: .*plain\.txt is a file, so the folder cannot be created", id="output-under-a-file"),
     pytest.param(_empty_output, r"-o/--output is empty", id="empty-output"),
+    pytest.param(_empty_stats, r"--stats is empty", id="empty-stats"),
     pytest.param(_format_conflict, r"--format png conflicts with the output .*x\.exr \(a \.exr file\)", id="format-conflict"),
     pytest.param(_mask_aspect, r"left\.exr: the mask is 64x32 px \(2:1\) but the input is 64x64 px \(1:1\)", id="mask-aspect"),
     pytest.param(_not_utf8_name, r"caf\ufffd\.exr: the file name is not valid UTF-8", id="non-utf8-name"),
