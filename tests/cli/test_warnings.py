@@ -95,3 +95,14 @@ def test_stats_record_the_warnings_and_nothing_is_written_when_the_result_is_not
     code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "again.exr", "--stats", tmp_path / "again.json", *FAST)
     assert code == 2 and "again.exr: the synthesis went wrong and nothing was written: 1 of 4096 samples are NaN or Inf" in err[-1]
     assert cli.files() == before
+
+
+def test_detail_clipped_in_an_integer_file_is_counted(tmp_path, cli, with_tiny):
+    from cli_helpers import write_tiff16
+
+    full_range = (smooth() - 0.2) / 0.6  # touches 0 and 1: the added detail goes past both
+    src = write_tiff16(tmp_path / "full.tif", full_range)
+    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.tif", *FAST)
+    assert code == 0
+    said = [w for w in _warnings(err) if "out.tif: the added detail goes outside 0-1" in w]
+    assert len(said) == 1 and re.search(r"at \d+ pixel\(s\) \(\d+\.\d\d%\), clipped in the 16-bit file", said[0]), err
