@@ -8,7 +8,6 @@ form in a :class:`~nexture_core.job.Job` for a worker thread.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,13 @@ import numpy as np
 
 from .errors import InputError, OutputError, PatternError, SettingsError
 from .job import Job
+from .preflight import check_mask_shape
 from .progress import ProgressFn, SubProgress, check_cancel
 from .settings import Settings
 from . import units
 from .units import MULTIPLIER_RANGE, height_gain, pattern_multiplier, structure_sigma_px
 
 MIN_INPUT_SIDE = 32
-log = logging.getLogger("nexture")
 MIX_KEY = "mix"
 
 
@@ -63,6 +62,10 @@ class FileRequest:
     nan: str = "error"
     output_format: Optional[str] = None  # "exr", "tif", "png": default keeps the input's
     output_dtype: Optional[str] = None  # "uint8", "uint16", "half", "float"
+    outliers: str = "error"  # extreme finite input samples: "error", "clip", "fill" (io.outliers)
+    allow_lossy: bool = False  # write JPEG, or integer outputs that clip or drop levels
+    stats: Optional[str] = None  # JSON file for the run's figures, written after the outputs
+    preview: Optional[str] = None  # before/after shaded-relief PNG, written after the outputs
 
 
 # --------------------------------------------------------------------------- arrays
@@ -93,6 +96,15 @@ def _check_image(image: np.ndarray) -> np.ndarray:
         raise InputError(f"The input map is {arr.shape[1]}x{arr.shape[0]} px; at least {MIN_INPUT_SIDE} px on each side is needed to analyse it.")
     if not np.isfinite(arr).all():
         raise InputError("The input map contains NaN or Inf pixels; replace them first (nexture synth --nan zero).")
+    from .io.outliers import find_outliers
+
+    found = find_outliers(arr)
+    if found.count:
+        lo, hi = found.band
+        raise InputError(
+            f"The input map has {found.count} extreme sample(s), e.g. {found.worst:.4g}, far outside the rest of it "
+            f"(99.8% lies from {lo:.4g} to {hi:.4g}); clip or fill them first (nexture synth --outliers clip|fill)."
+        )
     return arr.astype(np.float32, copy=False)
 
 
@@ -179,6 +191,8 @@ def synthesize(
 
     settings = (settings or Settings()).validated()
     arr = _check_image(image)
+    for i, m in enumerate(masks or ()):
+        check_mask_shape(f"mask {i + 1}", np.shape(m), arr.shape)
     resolved = resolve_patterns(patterns, bank)
     _check_maps_available(resolved, settings)
     if settings.max_memory_gb is not None:
@@ -197,7 +211,7 @@ def synthesize(
     notes = unit_notes(settings, arr.shape, resolved)
     cache = TargetCache()
     outputs: Dict[str, Dict[str, np.ndarray]] = {}
-    stats: dict = {"patterns": {}, "notes": notes}
+    stats: dict = {"patterns": {}}
     if masks is not None:
         weights, keep = _normalised_masks(masks, len(resolved), settings.uncovered)
         sigma = max(structure_sigma_px(p.feature_px, m) for p, m in zip(resolved, multipliers))
@@ -223,23 +237,23 @@ def synthesize(
 
 
 def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
-    """What was assumed about units, and detail the map is too coarse to draw; each logged once.
+    """What was assumed about units (a :class:`~.preflight.NextureNote`), and detail the map is too
+    coarse to draw (a :class:`~.preflight.NextureWarning`), each emitted once before any work.
 
-    Logged on the ``nexture`` logger (the CLI prints it; hosts and pipelines
-    attach their own handler) before any work starts.
+    The CLI prints them as ``nexture: note:`` / ``nexture: warning:`` lines; hosts
+    and pipelines catch them with :mod:`warnings` or read ``SynthesisResult.notes``.
     """
-    notes = []
+    from .preflight import NextureNote, warn
+
+    notes: List[str] = []
     line = units.assumptions_line(settings, shape, patterns)
     if line:
-        notes.append(line)
-        log.info(line)
+        warn(line, notes, NextureNote)
     for p in patterns:
         t = units.texel(settings, shape[1], p)
         note = units.resolution_note(p, t, settings.scale, settings.upscale)
         if note:
-            text = f"pattern '{p.id}': {note}"
-            notes.append(text)
-            log.warning(text)
+            warn(f"pattern '{p.id}': {note}", notes)
     return notes
 
 
@@ -332,7 +346,7 @@ def _insert_before_ext(template: str, piece: str) -> str:
     return template + piece
 
 
-def _read_masks(request: FileRequest, count: int):
+def _read_masks(request: FileRequest, count: int, image_shape: tuple):
     from .io import read_map
 
     if request.masks and request.id_map:
@@ -340,9 +354,13 @@ def _read_masks(request: FileRequest, count: int):
     if request.masks:
         if len(request.masks) != count:
             raise SettingsError(f"{len(request.masks)} --mask file(s) for {count} --pattern(s); give exactly one mask per pattern, in the same order.")
-        return [read_map(m)[0] for m in request.masks]
+        masks = [read_map(m)[0] for m in request.masks]
+        for name, mask in zip(request.masks, masks):
+            check_mask_shape(str(name), mask.shape, image_shape)
+        return masks
     if request.id_map:
         ids, _ = read_map(request.id_map)
+        check_mask_shape(str(request.id_map), ids.shape, image_shape)
         values = list(request.id_values) if request.id_values else None
         if values is None:
             found = np.unique(np.round(ids[:: max(1, ids.shape[0] // 256), :: max(1, ids.shape[1] // 256)], 4))
@@ -365,52 +383,64 @@ def synthesize_file(
     """Read ``request.input``, synthesize, write every requested map atomically; returns the paths.
 
     ``stats``, when given, receives the run's figures (seconds, peak memory,
-    device, blocks, levels, iterations), for pipelines that log them.
+    device, blocks, levels, iterations) and ``warnings``, for pipelines that
+    log them; ``request.stats`` writes them to a JSON file.
 
-    Everything that can be checked is checked before the synthesis starts: the
-    settings, the patterns, the masks, and that no output would overwrite an input.
+    Everything that can be checked is checked before the synthesis starts
+    (:mod:`nexture_core.preflight`): the settings, the patterns, every output
+    path, format and sample type, the side files, the input's data, the masks.
+    The results are checked before the first write, so an error leaves no file.
+    Warnings go out as :class:`~nexture_core.preflight.NextureWarning`.
     A cancel before the writes leaves no file behind.
     """
-    from .io import read_image, read_map, write_image
+    import time
 
+    from . import preflight
+    from .io import read_image, read_map, write_image
+    from .run_files import write_preview, write_stats
+
+    started = time.monotonic()
     settings = request.settings.validated()
     src = Path(request.input)
-    image, info = read_map(src, channel=request.channel, part=request.part, nan=request.nan)
     patterns = resolve_patterns(request.patterns)
-    masks = _read_masks(request, len(patterns))
-    keys = [MIX_KEY] if masks is not None else [p.id for p in patterns]
-    maps = list(settings.maps)
-    paths = output_paths(request, keys, maps, src.suffix)
+    keys = [MIX_KEY] if (request.masks or request.id_map) else [p.id for p in patterns]
+    paths = output_paths(request, keys, list(settings.maps), src.suffix)
     inputs = [src] + [Path(m) for m in (request.masks or [])] + [Path(p) for p in (request.id_map, request.base_albedo, request.base_specular) if p]
-    for path in paths.values():
-        for inp in inputs:
-            if path.resolve() == inp.resolve():
-                raise OutputError(f"Output {path} would overwrite the input {inp}; choose another -o.")
+    notes = preflight.check_outputs(request, paths, inputs)
+    image, info = read_map(src, channel=request.channel, part=request.part, nan=request.nan, outliers=request.outliers)
+    notes += preflight.check_input(image, info, request, paths)
+    masks = _read_masks(request, len(patterns), image.shape)
     base_maps = {}
     if request.base_albedo:
         base_maps["albedo"] = read_image(request.base_albedo)[0][..., :3]
     if request.base_specular:
         base_maps["specular"] = read_map(request.base_specular)[0]
+    for note in notes:
+        preflight.warn(note)
     result = synthesize(image, patterns, settings, SubProgress(progress, 0.0, 0.97), cancel, masks=masks, base_maps=base_maps or None)
     check_cancel(cancel)
+    after = preflight.check_result(result, image, info, request, paths)
+    for note in after:
+        preflight.warn(note)
+    figures = dict(result.stats, warnings=notes + result.notes + after)
     if stats is not None:
-        stats.update(result.stats)
+        stats.update(figures)
     if progress is not None:
         progress(0.98, "writing", None)
+    limit = preflight.plausible_limit(image)
     written = []
     for (key, m), path in paths.items():
-        arr = result.outputs[key][m]
-        channel_names = None
-        like = info if m in ("displacement",) else None
-        dtype = request.output_dtype
-        if m == "bands":
-            channel_names = tuple(result.outputs[key].get("bands_names", ()))
-            dtype = dtype if dtype in ("half", "float") else "half"
-        elif m in MAP_CHANNEL_DEFAULTS:
-            channel_names = MAP_CHANNEL_DEFAULTS[m]
-        if dtype is None and like is None:
-            dtype = "uint16" if info.bit_depth >= 16 and path.suffix.lower() in (".tif", ".tiff", ".png") else None
-        written.append(write_image(path, arr, like=like, dtype=dtype, channel_names=channel_names, protect=inputs))
+        names = tuple(result.outputs[key].get("bands_names", ())) if m == "bands" else MAP_CHANNEL_DEFAULTS.get(m)
+        written.append(
+            write_image(path, result.outputs[key][m], like=info if m == "displacement" else None, dtype=preflight.map_dtype(request, m, info, path),
+                        channel_names=names, protect=inputs, value_limit=limit if m == "displacement" else None)
+        )
+    if request.preview:
+        texel_mm = units.texel(settings, image.shape[1], patterns[0]).output_mm
+        write_preview(request.preview, image, result.outputs[keys[0]]["displacement"], protect=inputs,
+                      pattern=patterns[0].id, texel_mm=texel_mm)
+    if request.stats:
+        write_stats(request.stats, time.monotonic() - started, written, figures)
     if progress is not None:
         progress(1.0, "done", None)
     return written

@@ -33,9 +33,10 @@ def describe(path: str, channel: Optional[str] = None, part: Optional[str] = Non
     from ..io import read_map
     from ..io.stats import value_stats
 
-    pixels, info = read_map(path, channel=channel, part=part, nan="keep", min_size=1)
+    pixels, info = read_map(path, channel=channel, part=part, nan="keep", min_size=1, outliers="keep")
     data = info.to_dict()
     data["stats"] = value_stats(pixels)
+    data["data_coverage"] = info.data_coverage
     return data
 
 
@@ -63,7 +64,8 @@ def format_text(d: dict) -> str:
     add("size:", f"{d['width']} x {d['height']}")
     add("display:", _window(d["display_window"]))
     if tuple(d["data_window"]) != tuple(d["display_window"]):
-        add("data window:", _window(d["data_window"]) + " (outside it reads as 0)")
+        shown = " (no overlap: every pixel reads as 0)" if d["data_coverage"] == 0 else " (outside it reads as 0)"
+        add("data window:", _window(d["data_window"]) + shown)
     nparts = len(d["parts"])
     if nparts > 1 or d["part_name"]:
         name = f' "{d["part_name"]}"' if d["part_name"] else ""
@@ -75,6 +77,8 @@ def format_text(d: dict) -> str:
     s = d["stats"]
     add("values:", f"min {_fmt(s['min'])}  max {_fmt(s['max'])}  mean {_fmt(s['mean'])}")
     add("NaN / Inf:", f"{s['nan']} / {s['inf']}" + ("  (synth needs --nan zero|fill)" if s["nan"] or s["inf"] else ""))
+    if d["outlier_count"]:
+        add("outliers:", f"{d['outlier_count']} sample(s) far outside the rest of the map  (synth needs --outliers clip|fill)")
     for note in d["notes"]:
         add("note:", note)
     if nparts > 1:

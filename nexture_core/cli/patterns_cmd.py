@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from ..errors import PatternError
@@ -107,7 +108,11 @@ def cmd_validate(args) -> int:
             folders = sorted(d for d in root.iterdir() if d.is_dir() and (d / MANIFEST).exists())
         else:
             folders = []
-        if not folders:
+        if not root.exists():
+            problems.append(f"{root}: no such folder.")
+        elif not root.is_dir():
+            problems.append(f"{root}: is a file; give a pattern folder or a bank folder.")
+        elif not folders:
             problems.append(f"{root}: no pattern folder (with {MANIFEST}) found.")
         for folder in folders:
             try:
@@ -127,17 +132,25 @@ def cmd_validate(args) -> int:
     for line in problems:
         print(f"problem: {line}")
     print(f"{count} pattern(s) valid, {len(problems)} problem(s).")
+    if problems:
+        more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+        print(f"nexture: error: {problems[0]}{more}", file=sys.stderr)
     return 1 if problems else 0
 
 
 def cmd_import(args) -> int:
     from ..patterns import user_bank_dir
+    from ..patterns.bank import on_search_path
     from ..patterns.importer import import_scans
 
+    if args.bank is not None and not args.bank.strip():
+        raise PatternError("--bank is empty; give a folder, or leave it out for your user bank.")
     bank = Path(args.bank) if args.bank else user_bank_dir()
     folder = import_scans(Path(args.dir), args.id, args.width_mm, user_bank=bank, name=args.name, region=args.region,
                           feature_mm=args.feature_mm, force=args.force)
     print(f"imported {args.id} into {folder}")
+    if not on_search_path(bank):
+        print(f"nexture: warning: {bank} is not searched for patterns; add it to NEXTURE_PATTERN_PATH to use '{args.id}'.", file=sys.stderr)
     return 0
 
 

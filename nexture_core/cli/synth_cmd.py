@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -44,9 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--channel", help="channel to read, e.g. 'displacement.R' or 'Y' (default: the grey channel or R)")
     p.add_argument("--part", help="EXR part name or index (default: the first)")
     p.add_argument("--nan", choices=("error", "zero", "fill"), default="error", help="what to do with NaN/Inf input pixels")
+    p.add_argument("--outliers", choices=("error", "clip", "fill"), default="error",
+                   help="finite input samples far outside the rest of a float map (e.g. 3.4e38): refuse, clip to the nearest in-range value, or fill from the nearest normal pixel")
     p.add_argument("-o", "--output", help="output path or template with {name} {pattern} {map} {ext} (default: beside the input)")
     p.add_argument("--format", dest="output_format", choices=("exr", "tif", "png"), help="output format (default: the input's)")
     p.add_argument("--dtype", dest="output_dtype", choices=("uint8", "uint16", "half", "float"), help="output sample type (default: the input's)")
+    p.add_argument("--allow-lossy", action="store_true", help="write JPEG, or integer outputs that clip the map or drop levels (refused by default)")
     p.add_argument("--joins", choices=("auto", "on", "off"), default="auto", help="UDIM sets: continue detail across joined tile edges")
     p.add_argument("--preview", metavar="PNG", help="also write a before/after shaded-relief PNG")
     p.add_argument("--stats", metavar="JSON", help="write timing and memory figures to this JSON file")
@@ -108,6 +110,10 @@ def request_from_args(args: argparse.Namespace):
         nan=args.nan,
         output_format=args.output_format,
         output_dtype=args.output_dtype,
+        outliers=args.outliers,
+        allow_lossy=args.allow_lossy,
+        stats=args.stats,
+        preview=args.preview,
     )
 
 
@@ -141,34 +147,46 @@ def run(args: argparse.Namespace) -> int:
     from ..api import synthesize_file
 
     request = request_from_args(args)
+    udim_set = _is_udim(args.input)
+    if udim_set:
+        _check_udim_request(request)
     progress = TerminalProgress(enabled=sys.stderr.isatty() and not args.quiet)
     started = time.monotonic()
-    figures: dict = {}
     try:
-        if _is_udim(args.input):
+        if udim_set:
             from ..udim import run_udim_set
 
             written = run_udim_set(request, progress, None, joins=args.joins)
         else:
-            written = synthesize_file(request, progress, None, stats=figures)
+            written = synthesize_file(request, progress, None)
     finally:
         progress.close()
     seconds = time.monotonic() - started
     for path in written:
         print(path)
     if args.preview:
-        _write_preview(request, written, Path(args.preview))
         print(args.preview)
-    if args.stats:
-        figures.pop("patterns", None)
-        record = {"seconds": round(seconds, 2), "outputs": [str(p) for p in written], **{f"synthesis_{k}": v for k, v in figures.items()}}
-        from ..io.atomic import atomic_destination
+    if udim_set and args.stats:
+        from ..run_files import write_stats
 
-        with atomic_destination(args.stats) as tmp:
-            tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        write_stats(args.stats, seconds, written, {})
     if not args.quiet:
         print(f"done in {seconds:.1f} s", file=sys.stderr)
     return 0
+
+
+def _check_udim_request(request) -> None:
+    """What a UDIM set cannot take yet, refused before any tile runs; the --stats path checked."""
+    from ..preflight import check_destination
+
+    if request.preview:
+        raise SettingsError("--preview shows one map; for a UDIM set, run it on one tile's output (nexture synth on a tile).")
+    if request.outliers != "error" or request.allow_lossy:
+        raise SettingsError("--outliers and --allow-lossy are not passed to the tiles of a UDIM set yet; fix the tiles, or run them one by one.")
+    if request.stats is not None:
+        if not str(request.stats).strip():
+            raise SettingsError("--stats is empty; give a file name.")
+        check_destination(Path(request.stats), [], label="--stats")
 
 
 def _is_udim(path: str) -> bool:
@@ -177,19 +195,3 @@ def _is_udim(path: str) -> bool:
     except ImportError:
         return False
     return is_udim_path(path)
-
-
-def _write_preview(request, written, path: Path) -> None:
-    """Before/after shaded relief of the input and the first displacement output: whole maps, then 1:1 crops
-    with a millimetre scale bar."""
-    from .. import units
-    from ..io import read_map
-    from ..patterns import load_bank
-    from ..relief import write_before_after
-
-    before, _ = read_map(request.input, channel=request.channel, part=request.part, nan=request.nan)
-    displacement = [p for p in written if "displacement" in p.name] or list(written)
-    after, _ = read_map(displacement[0])
-    pattern = load_bank().get(request.patterns[0])
-    texel_mm = units.texel(request.settings, before.shape[1], pattern).output_mm
-    write_before_after(path, before, after, labels=True, pattern=pattern.id, texel_mm=texel_mm)

@@ -13,7 +13,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from ..errors import OutputError
 
@@ -35,6 +35,21 @@ def check_not_protected(path: PathLike, protect: Iterable[PathLike]) -> None:
     for other in protect or ():
         if other is not None and same_file(path, other):
             raise OutputError(f"Output {path} would overwrite the input {other}; choose another output path.")
+
+
+def folder_problem(folder: Path) -> Optional[str]:
+    """Why files cannot be created in ``folder`` (its missing parents created on the way), or None.
+
+    Looks only: the nearest existing ancestor must be a folder we may write into.
+    """
+    existing = Path(folder)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, so the folder cannot be created"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"the folder {existing} is not writable"
+    return None
 
 
 def temp_path_for(dest: Path) -> Path:

@@ -19,6 +19,15 @@ BIT_DEPTHS = {"uint8": 8, "uint16": 16, "uint32": 32, "half": 16, "float": 32, "
 INTEGER_TYPES = ("uint8", "uint16", "uint32", "int8", "int16", "int32")
 
 
+def window_overlap(data: Window, display: Window) -> float:
+    """Share of ``display`` covered by ``data`` (0 to 1)."""
+    dx, dy, dw, dh = data
+    fx, fy, fw, fh = display
+    w = max(0, min(dx + dw, fx + fw) - max(dx, fx))
+    h = max(0, min(dy + dh, fy + fh) - max(dy, fy))
+    return (w * h) / max(1, fw * fh)
+
+
 @dataclass(frozen=True)
 class PartInfo:
     """One part (EXR part, TIFF page) of a file, as listed by ``nexture info``."""
@@ -66,6 +75,7 @@ class ImageInfo:
     parts: Tuple[PartInfo, ...] = ()
     nan_count: int = 0
     inf_count: int = 0
+    outlier_count: int = 0  # extreme finite samples found (see io.outliers)
     notes: List[str] = field(default_factory=list)
 
     @property
@@ -76,6 +86,11 @@ class ImageInfo:
     @property
     def is_integer(self) -> bool:
         return self.sample_type in INTEGER_TYPES
+
+    @property
+    def data_coverage(self) -> float:
+        """Share of the display window (the returned pixels) that the data window covers; 0 means all zeros."""
+        return window_overlap(self.data_window, self.display_window)
 
     def to_dict(self) -> dict:
         """JSON-ready dict (paths as strings, tuples as lists)."""

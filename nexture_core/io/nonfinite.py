@@ -58,11 +58,11 @@ def handle_nonfinite(pixels: np.ndarray, nan: str, path: Path, what: str) -> Tup
                 chunk = plane[y : y + _ROWS]
                 chunk[~np.isfinite(chunk)] = 0.0
         else:
-            _fill_nearest(plane, path, what)
+            fill_nearest(plane, path, what)
     return nans, infs
 
 
-def _fill_nearest(plane: np.ndarray, path: Path, what: str) -> None:
+def fill_nearest(plane: np.ndarray, path: Path, what: str) -> None:
     """Replace non-finite samples of a 2-D plane by their nearest finite neighbour.
 
     Works on the bounding box of the bad samples plus a margin, so a few bad

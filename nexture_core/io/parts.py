@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple, Union
 
 from ..errors import InputError
-from .errors_text import last_oiio_error, oiio_reason
+from .errors_text import decoded, last_oiio_error, oiio_reason
 from .info import PartInfo
 
 PartChoice = Optional[Union[int, str]]
@@ -45,6 +45,7 @@ def open_input(path: Path):
         raise InputError(f"{path}: cannot be read (permission denied).")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: is empty (0 bytes).")
+    check_utf8_name(path, InputError)
     # Maps are data: keep colour values as stored, never (un)premultiplied by alpha.
     config = oiio.ImageSpec()
     config.attribute("oiio:UnassociatedAlpha", 1)
@@ -53,6 +54,15 @@ def open_input(path: Path):
         reason = oiio_reason(last_oiio_error(), "unknown format")
         raise InputError(f"{path}: not an image OpenImageIO can read ({reason}).")
     return inp
+
+
+def check_utf8_name(path: Path, error) -> None:
+    """OIIO's Python binding takes only UTF-8 file names: say so rather than leak its TypeError."""
+    try:
+        os.fsencode(str(path)).decode("utf-8")
+    except UnicodeDecodeError:
+        shown = os.fsencode(str(path)).decode("utf-8", errors="replace")
+        raise error(f"{shown}: the file name is not valid UTF-8, which OpenImageIO cannot open; rename the file.") from None
 
 
 def _part_name(spec) -> str:
@@ -100,7 +110,7 @@ def list_parts(inp, max_parts: int = 1024) -> Tuple[PartInfo, ...]:
     inp.seek_subimage(0, 0)
     # Seeking past the last part leaves an error behind; clear it so that a later
     # read failure reports its own cause.
-    inp.geterror()
+    decoded(inp.geterror)
     return tuple(parts)
 
 

@@ -17,7 +17,9 @@ from ..errors import InputError, NextureError, SettingsError
 from .channels import map_channels, resolve_channels
 from .errors_text import oiio_reason
 from .info import BIT_DEPTHS, ImageInfo
+from .native_stderr import is_png, quiet_libpng
 from .nonfinite import NAN_MODES, handle_nonfinite
+from .outliers import OUTLIER_MODES, handle_outliers
 from .parts import PartChoice, channel_types, choose_part, list_parts, open_input, widest
 from .pixels import read_part
 
@@ -90,18 +92,37 @@ def _make_info(path, inp, spec, parts, chosen, indices, fmt) -> ImageInfo:
 
 
 def _guard(path: Path, fn):
-    """Run ``fn``; anything but a NextureError from deep inside becomes one InputError."""
+    """Run ``fn``; anything but a NextureError from deep inside becomes one InputError.
+
+    libpng's own stderr lines are held back (the error says it once), and text
+    that is not UTF-8 (a damaged header's bytes) is decoded, not leaked as a
+    UnicodeDecodeError.
+    """
     try:
-        return fn()
+        with quiet_libpng(is_png(path)):
+            return fn()
     except (NextureError, KeyboardInterrupt, MemoryError):
         raise
+    except UnicodeDecodeError as exc:
+        raw = exc.object if isinstance(exc.object, (bytes, bytearray)) else b""
+        reason = oiio_reason(bytes(raw).decode("utf-8", errors="replace"), "text in the header is not readable")
+        raise InputError(f"{path}: not an image OpenImageIO can read ({reason}).") from None
     except Exception as exc:  # noqa: BLE001 - turn library internals into one sentence
         raise InputError(f"{path}: cannot be read ({type(exc).__name__}: {oiio_reason(str(exc))}).") from None
 
 
-def _check_nan_mode(nan: str) -> None:
+def _check_modes(nan: str, outliers: str) -> None:
     if nan not in NAN_MODES:
         raise SettingsError(f"nan={nan!r} is not one of {', '.join(NAN_MODES)}.")
+    if outliers not in OUTLIER_MODES:
+        raise SettingsError(f"outliers={outliers!r} is not one of {', '.join(OUTLIER_MODES)}.")
+
+
+def _repair(pixels: np.ndarray, info: ImageInfo, nan: str, outliers: str) -> None:
+    """NaN/Inf first (``nan``), then extreme finite samples (``outliers``); counts go to ``info``."""
+    what = _what(info)
+    info.nan_count, info.inf_count = handle_nonfinite(pixels, nan, info.path, what)
+    info.outlier_count = handle_outliers(pixels, outliers, info.path, what, info.sample_type)
 
 
 def read_image(
@@ -111,6 +132,7 @@ def read_image(
     part: PartChoice = None,
     nan: str = "error",
     min_size: int = DEFAULT_MIN_SIZE,
+    outliers: str = "error",
 ) -> Tuple[np.ndarray, ImageInfo]:
     """Read an image as (H, W, C) float32 plus its :class:`ImageInfo`.
 
@@ -119,10 +141,12 @@ def read_image(
     ``part``: EXR part / TIFF page by index or name (default the first).
     ``nan``: 'error' (default), 'zero', 'fill' (nearest finite pixel) or 'keep'.
     ``min_size``: smallest allowed short side in pixels.
+    ``outliers``: extreme finite samples of float files (see :mod:`.outliers`):
+    'error' (default), 'clip', 'fill' or 'keep'.
     Raises :class:`InputError` for missing, unreadable, corrupt or unsupported files.
     """
     path = Path(path)
-    _check_nan_mode(nan)
+    _check_modes(nan, outliers)
 
     def work():
         inp, parts, chosen, spec = _open_and_choose(path, part, min_size)
@@ -133,7 +157,7 @@ def read_image(
             pixels = read_part(inp, path, chosen, indices)
         finally:
             inp.close()
-        info.nan_count, info.inf_count = handle_nonfinite(pixels, nan, path, _what(info))
+        _repair(pixels, info, nan, outliers)
         return pixels, info
 
     return _guard(path, work)
@@ -164,6 +188,7 @@ def read_map(
     part: PartChoice = None,
     nan: str = "error",
     min_size: int = DEFAULT_MIN_SIZE,
+    outliers: str = "error",
 ) -> Tuple[np.ndarray, ImageInfo]:
     """Read one channel as an (H, W) float32 map plus its :class:`ImageInfo`.
 
@@ -171,10 +196,11 @@ def read_map(
     an RGB image; grey saved as RGB (R == G == B) is taken silently, a truly
     coloured RGB image gives R and a warning in ``info.notes``. With ``channel``:
     that channel, or the same choice inside that layer. Reads only the channels
-    it needs. Raises :class:`InputError` like :func:`read_image`.
+    it needs. ``nan``/``outliers`` as in :func:`read_image`. Raises
+    :class:`InputError` like :func:`read_image`.
     """
     path = Path(path)
-    _check_nan_mode(nan)
+    _check_modes(nan, outliers)
 
     def work():
         inp, parts, chosen, spec = _open_and_choose(path, part, min_size)
@@ -194,11 +220,11 @@ def read_map(
             inp.close()
         chosen_name = chosen.channels[indices[0]]
         if mode == "rgb" and not state["grey"]:
-            info.notes.append(f"coloured RGB image read as its {chosen_name} channel; give channel= to choose another")
+            info.notes.append(f"coloured RGB image read as its {chosen_name} channel; pick another with --channel (channel=)")
         elif mode == "first" and len(candidates) > 1:
             others = ", ".join(chosen.channels[i] for i in candidates)
-            info.notes.append(f"several channels ({others}); read {chosen_name}; give channel= to choose another")
-        info.nan_count, info.inf_count = handle_nonfinite(pixels, nan, path, _what(info))
+            info.notes.append(f"several channels ({others}); read {chosen_name}; pick another with --channel (channel=)")
+        _repair(pixels, info, nan, outliers)
         return pixels[:, :, 0], info
 
     return _guard(path, work)

@@ -2,6 +2,8 @@
 
 Values are in normalised units: for integer outputs [0, 1] maps to the full
 integer range (clipped, rounded to nearest); float outputs keep values as given.
+Nothing non-finite is ever written: NaN/Inf, or values the sample type would
+turn into Inf (half floats above 65504), are refused before the file exists.
 """
 
 from __future__ import annotations
@@ -17,12 +19,49 @@ from .atomic import atomic_destination, check_not_protected
 from .errors_text import last_oiio_error, oiio_reason
 from .formats import CHANNEL_LIMITS, choose_compression, choose_dtype, format_for, needs_bigtiff
 from .info import ImageInfo
+from .native_stderr import quiet_libpng
+from .parts import check_utf8_name
 
 PathLike = Union[str, "os.PathLike[str]"]
 _ROWS = 1024
 _INT_MAX = {"uint8": 255, "uint16": 65535}
 _NUMPY = {"uint8": np.uint8, "uint16": np.uint16, "half": np.float16, "float": np.float32}
 _DEFAULT_NAMES = {1: ("Y",), 2: ("Y", "A"), 3: ("R", "G", "B"), 4: ("R", "G", "B", "A")}
+HALF_MAX = 65504.0
+
+
+def value_problem(pixels: np.ndarray, dtype: str, limit: Optional[float] = None) -> Optional[str]:
+    """Why ``pixels`` must not be written as ``dtype`` (a clause), or None when they may.
+
+    Refused: NaN or Inf samples; samples a half float cannot hold (beyond
+    ±65504, they would become Inf); samples beyond ``±limit`` when given (a
+    caller's bound of what is plausible, e.g. derived from the input).
+    """
+    nonfinite, largest = 0, 0.0
+    for y in range(0, pixels.shape[0], _ROWS):
+        chunk = np.asarray(pixels[y : y + _ROWS])
+        finite = np.isfinite(chunk)
+        nonfinite += int(chunk.size - np.count_nonzero(finite))
+        if finite.any():
+            largest = max(largest, float(np.abs(chunk[finite]).max()))
+    if nonfinite:
+        return f"{nonfinite} of {pixels.size} samples are NaN or Inf"
+    if dtype == "half" and largest > HALF_MAX:
+        return f"a sample of {largest:.4g} exceeds what a half float holds (65504); write float samples (--dtype float)"
+    if limit is not None and largest > limit:
+        return f"a sample of {largest:.4g} lies beyond the plausible ±{limit:.4g}"
+    return None
+
+
+def clipped_count(pixels: np.ndarray) -> int:
+    """Samples an integer output would clip: outside [0, 1] by more than half a 16-bit step."""
+    tol = 0.5 / 65535
+    count = 0
+    for y in range(0, pixels.shape[0], _ROWS):
+        chunk = np.asarray(pixels[y : y + _ROWS])
+        with np.errstate(invalid="ignore"):
+            count += int(np.count_nonzero((chunk < -tol) | (chunk > 1 + tol)))
+    return count
 
 
 def quantise(pixels: np.ndarray, dtype: str) -> np.ndarray:
@@ -117,6 +156,11 @@ def _fixed_datetime() -> Optional[str]:
 def _write_oiio(tmp: Path, dest: Path, arr: np.ndarray, spec) -> None:
     import OpenImageIO as oiio
 
+    with quiet_libpng(dest.suffix.lower() == ".png"):
+        _write_with(oiio, tmp, dest, arr, spec)
+
+
+def _write_with(oiio, tmp: Path, dest: Path, arr: np.ndarray, spec) -> None:
     out = oiio.ImageOutput.create(str(tmp))
     if out is None:
         raise OutputError(f"Output {dest}: no writer for this format ({oiio_reason(last_oiio_error())}).")
@@ -142,6 +186,7 @@ def write_image(
     protect: Iterable[PathLike] = (),
     colorspace: Optional[str] = None,
     metadata: Optional[dict] = None,
+    value_limit: Optional[float] = None,
 ) -> Path:
     """Write ``pixels`` ((H, W) or (H, W, C) float, normalised units) to ``path`` atomically.
 
@@ -151,7 +196,8 @@ def write_image(
     ``compression``: EXR zip (default) / piz / dwaa / ...; TIFF zip (default) / lzw / none.
     ``colorspace``: ``oiio:ColorSpace`` tag (e.g. 'Raw' for data, 'sRGB' for
     previews); default the ``like`` file's when the format family is the same.
-    ``metadata``: extra header attributes. Missing parent folders are created.
+    ``metadata``: extra header attributes. ``value_limit``: refuse samples beyond
+    ±this (a plausibility bound the caller knows). Missing parent folders are created.
     OIIO stamps the current DateTime; set ``SOURCE_DATE_EPOCH`` for byte-identical reruns. TIFFs too big for classic TIFF are written
     as BigTIFF. Raises :class:`OutputError` when ``path`` is one of ``protect``
     (the inputs), or the format/type/channels cannot be written.
@@ -159,9 +205,13 @@ def write_image(
     """
     dest = Path(path)
     fmt = format_for(dest)
+    check_utf8_name(dest, OutputError)
     check_not_protected(dest, protect)
     arr = _as_hwc(dest, pixels)
     out_dtype = choose_dtype(dest, fmt, dtype, like.sample_type if like is not None else None)
+    problem = value_problem(arr, out_dtype, value_limit)
+    if problem:
+        raise OutputError(f"Output {dest}: not written, {problem}.")
     names = _channel_names(dest, fmt, arr.shape[2], channel_names)
     comp = choose_compression(dest, fmt, compression)
     if colorspace is None and like is not None and like.format == fmt and like.colorspace:

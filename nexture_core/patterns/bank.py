@@ -179,6 +179,32 @@ def bank_folders(extra_paths: Optional[Sequence[Path]] = None, user_bank: Option
     return folders
 
 
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def on_search_path(folder: Path) -> bool:
+    """True when ``load_bank`` looks in ``folder`` (built-in, NEXTURE_PATTERN_PATH or the user bank)."""
+    return any(_same_folder(root, Path(folder)) for root, _ in bank_folders())
+
+
+def earlier_pattern(pid: str, target: Path) -> Optional[Path]:
+    """The folder of a pattern ``pid`` that ``load_bank`` finds before ``target``'s, else None.
+
+    An import into ``target`` under that id would never be used. When ``target``
+    is not on the search path, only the built-in bank counts (it always comes first).
+    """
+    folders = [root for root, _ in bank_folders()]
+    position = next((i for i, root in enumerate(folders) if _same_folder(root, Path(target))), None)
+    for root in folders[: 1 if position is None else position]:
+        if (root / pid / MANIFEST).is_file():
+            return root / pid
+    return None
+
+
 def load_bank(extra_paths: Optional[Sequence[Path]] = None, user_bank: Optional[Path] = None) -> PatternBank:
     """Every pattern from every bank folder (see the module docstring for the order)."""
     bank = PatternBank()

@@ -10,6 +10,7 @@ albedo 8-bit, specular 8-bit; a roughness or gloss scan becomes specular
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -27,6 +28,7 @@ KEYWORDS = {
 }
 INVERTED = ("roughness",)  # specular = 1 - roughness
 IMAGE_EXT = {".exr", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".tx", ".hdr", ".dpx", ".tga", ".bmp"}
+WIDTH_RANGE_MM = (0.1, 1000.0)  # what pattern.toml accepts (manifest.read_manifest)
 
 
 def find_scans(folder: Path) -> Dict[str, Path]:
@@ -71,20 +73,22 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
 
     ``width_mm``: physical width the scans cover; ``feature_mm``: typical
     crease-cell diameter (default 1 mm). Only ``user_bank`` is written (through
-    a temporary folder inside it). Raises PatternError for a bad id, no
-    displacement scan, ambiguous files, a flat displacement or mismatched sizes,
-    and InputError for unreadable files.
+    a temporary folder inside it). Raises PatternError, before reading any
+    scan, for a bad id, a width outside 0.1-1000 mm (or not a number), a bank
+    that is a file or not writable, an id that a pattern found earlier on the
+    search path already has (the import would never be used); then for no
+    displacement scan, ambiguous files, a flat displacement or mismatched
+    sizes; InputError for unreadable files.
     """
     from ..io import read_map
 
     check_id(pid)
-    if not (width_mm and float(width_mm) > 0):
-        raise PatternError(f"--width-mm {width_mm} must be a positive number of millimetres.")
-    if feature_mm is not None and not float(feature_mm) > 0:
-        raise PatternError(f"--feature-mm {feature_mm} must be a positive number of millimetres.")
+    _check_sizes(width_mm, feature_mm)
     folder = Path(folder)
     if not folder.is_dir():
         raise PatternError(f"{folder}: is not a folder of scans.")
+    check_bank_folder(Path(user_bank))
+    _check_not_shadowed(pid, Path(user_bank))
     scans = find_scans(folder)
     if "displacement" not in scans:
         raise PatternError(f"{folder}: no displacement scan found (a file whose name contains disp, displacement, height or bump).")
@@ -113,4 +117,46 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
         description=f"Imported from {folder.name}", feature_mm=feature_mm, licence="", attribution="",
         tileable=False, source=source,
     )
-    return write_pattern(Path(user_bank), manifest, maps, force=force)
+    try:
+        return write_pattern(Path(user_bank), manifest, maps, force=force)
+    except OSError as exc:
+        raise PatternError(f"Pattern bank {user_bank}: cannot write the pattern ({exc.strerror or exc}).") from None
+
+
+def _check_sizes(width_mm, feature_mm) -> None:
+    lo, hi = WIDTH_RANGE_MM
+    try:
+        width = float(width_mm)
+    except (TypeError, ValueError):
+        width = math.nan
+    if not (math.isfinite(width) and lo <= width <= hi):
+        raise PatternError(f"--width-mm {width_mm} must be the scans' physical width, from {lo} to {hi:g} mm.")
+    if feature_mm is not None:
+        try:
+            feature = float(feature_mm)
+        except (TypeError, ValueError):
+            feature = math.nan
+        if not (math.isfinite(feature) and 0 < feature <= width):
+            raise PatternError(f"--feature-mm {feature_mm} must be a positive number of millimetres, at most the width ({width:g} mm).")
+
+
+def check_bank_folder(bank: Path) -> None:
+    """``bank`` is, or can become, a writable folder; PatternError otherwise (nothing is created)."""
+    from ..io.atomic import folder_problem
+
+    if bank.exists() and not bank.is_dir():
+        raise PatternError(f"Pattern bank {bank}: is a file, not a folder; give a folder with --bank.")
+    problem = folder_problem(bank)
+    if problem:
+        raise PatternError(f"Pattern bank {bank}: {problem}; give another folder with --bank.")
+
+
+def _check_not_shadowed(pid: str, bank: Path) -> None:
+    from .bank import earlier_pattern
+
+    first = earlier_pattern(pid, bank)
+    if first is not None:
+        raise PatternError(
+            f"Pattern id '{pid}' is already used by {first}, which is found first, so the imported pattern would never be "
+            "used; choose another --id."
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -9,7 +10,8 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+# Beside the checkout (CI, /work/main); NEXTURE_SHARED_DATA points elsewhere (a worktree).
+SHARED_DATA = Path(os.environ.get("NEXTURE_SHARED_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data")
 
 
 def write_oiio(path: Path, pixels: np.ndarray, dtype: str = "float", names: Optional[Sequence[str]] = None, **attrs) -> Path:

@@ -44,7 +44,7 @@ def test_nan_counts_are_reported_not_refused(tmp_path, img, capsys):
     pixels = img.ramp(16, 16, 1)
     pixels[0, :3] = np.nan
     pixels[1, 0] = np.inf
-    path = write_image(tmp_path / "nan.exr", pixels)
+    path = img.write_oiio(tmp_path / "nan.exr", pixels)
     assert _run([str(path), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)[0]["stats"]
     assert stats["nan"] == 3 and stats["inf"] == 1 and np.isfinite(stats["max"])

@@ -139,7 +139,8 @@ def test_validate_a_single_pattern_folder_and_a_bad_path(isolated, capsys):
     assert main(["patterns", "validate", str(builtin_bank_dir() / "palm")]) == 0
     assert "1 pattern(s) valid, 0 problem(s)" in capsys.readouterr().out
     assert main(["patterns", "validate", str(isolated / "missing")]) == 1
-    assert "no pattern folder" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "no such folder" in captured.out and captured.err.startswith("nexture: error:") and "missing" in captured.err
 
 
 def test_builtin_maps_are_consistent_and_tile(isolated):
