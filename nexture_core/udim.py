@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -447,27 +446,6 @@ def edge_step_score(first: np.ndarray, second: np.ndarray, axis: int = 1) -> flo
     interior = np.concatenate([np.abs(np.diff(a, axis=1)).mean(axis=0), np.abs(np.diff(b, axis=1)).mean(axis=0)])
     ref = float(interior.mean())
     return across / ref if ref > 0 else (0.0 if across == 0 else float("inf"))
-
-
-# ------------------------------------------------------------------- one set
-def run_udim_set(request, progress=None, cancel: Optional[threading.Event] = None, joins: str = "auto") -> List[Path]:
-    """Synthesize every tile of ``request.input`` (a UDIM pattern) on this machine; returns the paths.
-
-    Each tile uses ``tile_seed(request.settings.seed, udim)``; outputs follow
-    ``request.output`` with the same tile token (default
-    ``{name}_{pattern}_{map}.<UDIM>.{ext}`` beside the input). Masks, the id map and
-    base maps may be UDIM patterns too. Joined edges are handled as in a batch.
-    Raises InputError/OutputError/SettingsError before any work, Cancelled when asked,
-    and a NextureError naming the tiles that failed.
-    """
-    from .batch import run_batch
-    from .batch.jobfile import BatchJob, item_from_request
-
-    item = item_from_request(request, joins=joins)
-    job = BatchJob(path=None, items=[item], retries=0)
-    report = run_batch(job, engine="local", progress=progress, cancel=cancel, use_manifest=False, log=None)
-    report.raise_for_failures()
-    return [Path(p) for p in report.outputs()]
 
 
 def iter_pairs(joined: Dict[int, Iterable[str]]) -> List[Tuple[int, int, str]]:

@@ -3,7 +3,8 @@
 ``run_batch(job, engine)`` plans the tasks (:mod:`.plan`), skips those the resume
 manifest (:mod:`.manifest`) records as finished with the same inputs and
 settings, runs the rest with the chosen engine (:mod:`.local`, :mod:`.ray_engine`)
-and records each success as it arrives.
+and records each success as it arrives. ``run_udim_set(request)`` is the same
+for one UDIM set given as a file request (``nexture synth face.<UDIM>.exr``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import shutil
 import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 from ..errors import NextureError, SettingsError
 from ..progress import ProgressFn
-from .jobfile import BatchJob, WorkItem, load_job
+from .jobfile import BatchJob, WorkItem, item_from_request, load_job
 from .local import Outcome, Runner, run_local
 from .manifest import Manifests, digest_inputs, fingerprint
 from .plan import Task, plan_job
@@ -25,7 +27,7 @@ from .tasks import run_task, scratch_folders
 ENGINES = ("local", "ray")
 FINGERPRINT_VERSION = 1
 
-__all__ = ["BatchJob", "BatchReport", "WorkItem", "load_job", "plan_job", "run_batch", "run_task", "Task", "Outcome"]
+__all__ = ["BatchJob", "BatchReport", "WorkItem", "load_job", "plan_job", "run_batch", "run_udim_set", "run_task", "Task", "Outcome"]
 
 
 @dataclass
@@ -168,6 +170,23 @@ def run_batch(
     if not keep_scratch:
         _clean_scratch(tasks, report)
     return report
+
+
+def run_udim_set(request, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, joins: str = "auto") -> List[Path]:
+    """Synthesize every tile of ``request.input`` (a UDIM pattern) on this machine; returns the paths.
+
+    Each tile uses ``udim.tile_seed(request.settings.seed, udim)``; outputs follow
+    ``request.output`` with the same tile token (default
+    ``{name}_{pattern}_{map}.<UDIM>.{ext}`` beside the input). Masks, the id map and
+    base maps may be UDIM patterns too. Joined edges are handled as in a batch.
+    Raises InputError/OutputError/SettingsError before any work, Cancelled when asked,
+    and a NextureError naming the tiles that failed.
+    """
+    item = item_from_request(request, joins=joins)
+    job = BatchJob(path=None, items=[item], retries=0)
+    report = run_batch(job, engine="local", progress=progress, cancel=cancel, use_manifest=False, log=None)
+    report.raise_for_failures()
+    return [Path(p) for p in report.outputs()]
 
 
 def _drop_unneeded_contexts(pending: List[Task], skipped: List[str]) -> List[Task]:

@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     figures: dict = {}
     try:
         if _is_udim(args.input):
-            from ..udim import run_udim_set
+            from ..batch import run_udim_set
 
             written = run_udim_set(request, progress, None, joins=args.joins)
         else:

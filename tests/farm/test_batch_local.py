@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nexture_core import udim
-from nexture_core.batch import run_batch
+from nexture_core.batch import run_batch, run_udim_set
 from nexture_core.batch.jobfile import BatchJob, WorkItem
 from nexture_core.batch.manifest import MANIFEST_NAME
 from nexture_core.io import read_map
@@ -145,7 +145,7 @@ def test_run_udim_set_with_the_real_engine_matches_a_single_tile_run(tmp_path):
     write_tile_set(tmp_path / "in", layout=((0, 0), (1, 0)))
     request = FileRequest(input=str(tmp_path / "in" / "face.<UDIM>.exr"), patterns=["cheek"], settings=FAST,
                           output=str(tmp_path / "out" / "face.<UDIM>.exr"))
-    written = udim.run_udim_set(request, joins="off")
+    written = run_udim_set(request, joins="off")
     assert [Path(p).name for p in written] == ["face.1001.exr", "face.1002.exr"]
     alone = synthesize_file(FileRequest(input=str(tmp_path / "in" / "face.1002.exr"), patterns=["cheek"],
                                         settings=FAST.replace(seed=udim.tile_seed(FAST.seed, 1002)), output=str(tmp_path / "alone.exr")))
