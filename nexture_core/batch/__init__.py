@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from ..errors import NextureError, SettingsError
+from ..errors import Cancelled, NextureError, SettingsError
 from ..progress import ProgressFn
 from .jobfile import BatchJob, WorkItem, item_from_request, load_job
-from .local import Outcome, Runner, run_local
+from .local import run_local
 from .manifest import Manifests, digest_inputs, fingerprint
+from .outcome import Outcome, Runner
 from .plan import Task, plan_job
 from .tasks import run_task, scratch_folders
 
@@ -66,8 +67,6 @@ class BatchReport:
             first = self.failed[0]
             others = f" ({len(self.failed) - 1} more task(s) failed too)" if len(self.failed) > 1 else ""
             if first.status == "cancelled":
-                from ..errors import Cancelled
-
                 raise Cancelled()
             raise NextureError(f"{first.task.label}: {first.error}{others}")
 
@@ -118,58 +117,82 @@ def run_batch(
     """
     if engine not in ENGINES:
         raise SettingsError(f"--engine {engine!r} is unknown; use 'local' or 'ray'.")
-    runner = runner or run_task
     tasks = plan_job(job)
     manifests = Manifests()
     _fingerprints(tasks, manifests)
     report = BatchReport(tasks=tasks)
+    pending = _tasks_to_run(tasks, manifests, report, skip_done=use_manifest and not force)
+    if use_manifest:
+        manifests.save_all()  # the file-digest cache, even if nothing runs
+    if log is not None and report.skipped:
+        log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
+    # The local engine reports progress per task itself; Ray's is counted here, task by task.
+    recorder = _Recorder(report, manifests if use_manifest else None, len(pending), log, progress if engine == "ray" else None)
+    if engine == "local":
+        report.outcomes = run_local(pending, runner or run_task, retries=job.retries, slots=slots, progress=progress, cancel=cancel, on_done=recorder)
+    else:
+        from .ray_engine import run_ray  # imports Ray, seconds of start-up
+
+        report.outcomes = run_ray(pending, runner or run_task, retries=job.retries, address=address, on_done=recorder)
+    if not keep_scratch:
+        _clean_scratch(tasks, report)
+    return report
+
+
+def _tasks_to_run(tasks: List[Task], manifests: Manifests, report: BatchReport, skip_done: bool) -> List[Task]:
+    """The tasks still to do; with ``skip_done`` those the manifest records as done go to ``report.skipped``."""
     pending: List[Task] = []
     for t in tasks:
         m = manifests.for_folder(t.folder)
-        if use_manifest and not force and m.is_done(t.id, t.fingerprint):
+        if skip_done and m.is_done(t.id, t.fingerprint):
             report.skipped.append(t.id)
             report.recorded[t.id] = list(m.tasks[t.id]["outputs"])
         else:
             pending.append(t)
-    pending = _drop_unneeded_contexts(pending, report.skipped)
-    if use_manifest:
-        manifests.save_all()  # the file-digest cache, even if nothing runs
-    lock = threading.Lock()
-    finished = [0]
-    total = len(pending)
-    if log is not None and report.skipped:
-        log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
+    return _drop_unneeded_contexts(pending, report.skipped)
 
-    def on_done(outcome: Outcome) -> None:
-        with lock:
-            finished[0] += 1
-            t = outcome.task
-            m = manifests.for_folder(t.folder)
+
+class _Recorder:
+    """Called as each task ends (from any thread): fills the report, the manifest, the log and Ray's progress."""
+
+    def __init__(self, report: BatchReport, manifests: Optional[Manifests], total: int, log, progress: Optional[ProgressFn]) -> None:
+        self.report = report
+        self.manifests = manifests
+        self.total = total
+        self.log = log
+        self.progress = progress
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.count += 1
             if outcome.ok:
-                report.recorded[t.id] = outcome.outputs
-                if use_manifest:
-                    m.record(t.id, t.fingerprint, outcome.outputs, outcome.seconds)
-            elif use_manifest:
-                m.forget(t.id)
-            if use_manifest:
-                m.save()
-            if log is not None:
-                if outcome.ok:
-                    log(f"[{finished[0]}/{total}] done   {t.label}  {outcome.seconds:.1f} s")
-                else:
-                    log(f"[{finished[0]}/{total}] {outcome.status.upper():6s} {t.label}: {outcome.error}")
-            if engine == "ray" and progress is not None:
-                progress(finished[0] / max(1, total), f"{finished[0]}/{total} tasks", None)
+                self.report.recorded[outcome.task.id] = outcome.outputs
+            self._save(outcome)
+            self._log(outcome)
+            if self.progress is not None:
+                self.progress(self.count / max(1, self.total), f"{self.count}/{self.total} tasks", None)
 
-    if engine == "local":
-        report.outcomes = run_local(pending, runner, retries=job.retries, slots=slots, progress=progress, cancel=cancel, on_done=on_done)
-    else:
-        from .ray_engine import run_ray
+    def _save(self, outcome: Outcome) -> None:
+        if self.manifests is None:
+            return
+        t = outcome.task
+        m = self.manifests.for_folder(t.folder)
+        if outcome.ok:
+            m.record(t.id, t.fingerprint, outcome.outputs, outcome.seconds)
+        else:
+            m.forget(t.id)
+        m.save()
 
-        report.outcomes = run_ray(pending, runner, retries=job.retries, address=address, on_done=on_done)
-    if not keep_scratch:
-        _clean_scratch(tasks, report)
-    return report
+    def _log(self, outcome: Outcome) -> None:
+        if self.log is None:
+            return
+        where = f"[{self.count}/{self.total}]"
+        if outcome.ok:
+            self.log(f"{where} done   {outcome.task.label}  {outcome.seconds:.1f} s")
+        else:
+            self.log(f"{where} {outcome.status.upper():6s} {outcome.task.label}: {outcome.error}")
 
 
 def run_udim_set(request, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, joins: str = "auto") -> List[Path]:

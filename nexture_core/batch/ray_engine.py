@@ -13,7 +13,7 @@ import time
 from typing import Dict, List, Optional
 
 from ..errors import SettingsError
-from .local import OnDone, Outcome, Runner, error_text
+from .outcome import OnDone, Outcome, Runner, blocked_outcome, error_text
 from .plan import Task
 
 
@@ -93,12 +93,10 @@ def run_ray(
                     outputs = ray.get(ref)
                     outcome = Outcome(t, "done", list(outputs), attempts=0, seconds=seconds)
                 except Exception as exc:  # RayTaskError wraps the task's own exception in .cause
-                    failed_deps = [d for d in t.deps if d in outcomes and not outcomes[d].ok]
-                    if failed_deps:
-                        outcome = Outcome(t, "blocked", [], f"not run: it needs {', '.join(failed_deps)}, which did not finish.", seconds=seconds)
-                    else:
-                        cause = getattr(exc, "cause", None) or exc
-                        outcome = Outcome(t, "failed", [], error_text(cause), attempts=retries + 1, seconds=seconds)
+                    cause = getattr(exc, "cause", None) or exc
+                    outcome = blocked_outcome(t, outcomes, seconds) or Outcome(
+                        t, "failed", [], error_text(cause), attempts=retries + 1, seconds=seconds
+                    )
                 outcomes[t.id] = outcome
                 if on_done is not None:
                     on_done(outcome)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import udim
 from ..errors import InputError
+from ..io.atomic import atomic_destination
 from ..progress import ProgressFn, SubProgress
 from .plan import Task
 
@@ -83,9 +84,8 @@ def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) ->
     factor = int(req.settings.upscale)
     info = {"margins": list(margins), "factor": factor, "band": margin * factor // 2, "outputs": [p.name for p in written]}
     meta = scratch / CONTEXT_FILE
-    tmp = scratch / (CONTEXT_FILE + ".tmp")
-    tmp.write_text(json.dumps(info))
-    tmp.replace(meta)
+    with atomic_destination(meta) as tmp:
+        tmp.write_text(json.dumps(info), encoding="utf-8")
     return [str(p) for p in written] + [str(meta)]
 
 
