@@ -19,10 +19,6 @@ class ProgressFn(Protocol):
         """``fraction`` in [0, 1]; ``stage`` a short human label; ``preview`` an HxW float32 map."""
 
 
-def no_progress(fraction: float, stage: str, preview: Optional[np.ndarray] = None) -> None:
-    """A progress callback that ignores everything."""
-
-
 def check_cancel(cancel: Optional[threading.Event]) -> None:
     """Raise :class:`Cancelled` when the caller has asked to stop."""
     if cancel is not None and cancel.is_set():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -269,19 +269,3 @@ def save_png(path: Union[str, Path], image: np.ndarray, *, protect: Iterable[Uni
 def write_before_after(path: Union[str, Path], input: np.ndarray, output: np.ndarray, *, protect: Iterable[Union[str, Path]] = (), **kwargs) -> Path:
     """:func:`before_after` written as an 8-bit PNG (atomic); ``kwargs`` go to before_after."""
     return save_png(path, before_after(input, output, **kwargs), protect=protect)
-
-
-def maps_sheet(maps: Sequence[Tuple[str, np.ndarray]], *, columns: Optional[int] = None, max_side: int = 512) -> np.ndarray:
-    """The "extra maps" sheet: each (name, map) shown side by side, each fitted to ``max_side``.
-
-    One-channel maps named like displacement or height are shown as shaded
-    relief; other one-channel maps (cavity, specular) and RGB maps (albedo,
-    normal) as they are, clipped to [0, 1].
-    """
-    tiles: List[Tuple[str, np.ndarray]] = []
-    for name, m in maps:
-        arr = np.asarray(m, dtype=np.float32)
-        if arr.ndim == 2 and any(w in name.lower() for w in ("displacement", "height", "input", "output")):
-            arr = shaded_relief(arr)
-        tiles.append((name, fit(arr, max_side)))
-    return contact_sheet(tiles, columns or len(tiles))

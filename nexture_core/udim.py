@@ -20,13 +20,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from .errors import InputError, OutputError, SettingsError
 
-UDIM_TOKENS = ("<UDIM>", "%(UDIM)d")
 UVTILE_TOKEN = "<UVTILE>"
 JOIN_MODES = ("auto", "on", "off")
 FIRST_UDIM = 1001
@@ -425,37 +424,3 @@ def _set_strip(tile: np.ndarray, side: str, band: int, value: np.ndarray) -> Non
         tile[:band] = value
     else:
         tile[-band:] = value
-
-
-def edge_step_score(first: np.ndarray, second: np.ndarray, axis: int = 1) -> float:
-    """How visible the seam between two adjacent maps is; ~1 means no step.
-
-    ``first`` is left of (``axis=1``) or above (``axis=0``) ``second``. The score is
-    the mean |difference| across the shared edge over the mean |difference| between
-    adjacent interior lines of both maps.
-    """
-    a = np.asarray(first, dtype=np.float64)
-    b = np.asarray(second, dtype=np.float64)
-    if a.ndim == 3:
-        a, b = a[..., 0], b[..., 0]
-    if axis == 0:
-        a, b = a.T, b.T
-    if a.shape[0] != b.shape[0]:
-        raise InputError(f"Maps of {a.shape[0]} and {b.shape[0]} px along the edge cannot be compared.")
-    across = float(np.abs(b[:, 0] - a[:, -1]).mean())
-    interior = np.concatenate([np.abs(np.diff(a, axis=1)).mean(axis=0), np.abs(np.diff(b, axis=1)).mean(axis=0)])
-    ref = float(interior.mean())
-    return across / ref if ref > 0 else (0.0 if across == 0 else float("inf"))
-
-
-def iter_pairs(joined: Dict[int, Iterable[str]]) -> List[Tuple[int, int, str]]:
-    """Each joined pair once, as (first udim, second udim, side of the first)."""
-    pairs = []
-    for number, sides in sorted(joined.items()):
-        t = Tile.from_number(number)
-        for side in sides:
-            if side in ("right", "top"):
-                n = neighbour_number(t, side)
-                if n is not None:
-                    pairs.append((number, n, side))
-    return pairs

@@ -17,7 +17,6 @@ from .. import udim
 from .jobfile import BatchJob, WorkItem
 
 SCRATCH_DIR = ".nexture-work"
-KINDS = ("file", "context", "join")
 
 
 @dataclass

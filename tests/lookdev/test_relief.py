@@ -103,7 +103,12 @@ def test_contact_sheet_grid():
         relief.contact_sheet([], 2)
 
 
-def test_maps_sheet_shows_every_map():
+def test_a_sheet_of_extra_maps_shows_grey_relief_and_rgb_side_by_side():
     disp = _bumps(32, 7)
-    sheet = relief.maps_sheet([("displacement", disp), ("albedo", np.full((32, 32, 3), 0.6)), ("normal", np.full((32, 32, 3), 0.5))])
-    assert sheet.shape[1] == 3 * 32 + 2 * 4
+    albedo = np.full((32, 32, 3), 0.6, np.float32)
+    tiles = [("displacement", relief.shaded_relief(disp)), ("albedo", albedo), ("normal", np.full((32, 32, 3), 0.5))]
+    sheet = relief.contact_sheet(tiles, columns=3, labels=False)
+    assert sheet.shape == (32, 3 * 32 + 2 * 4, 3)
+    assert np.allclose(sheet[:, :32], relief.shaded_relief(disp)[..., None])  # grey relief repeated in RGB
+    assert np.allclose(sheet[:, 36:68], 0.6) and np.allclose(sheet[:, 72:], 0.5)
+    assert np.allclose(sheet[:, 32:36], relief.SHEET_BACKGROUND)  # the gap between panels
