@@ -1,76 +1,31 @@
-"""Shaded-relief views of displacement maps, before/after sheets and contact sheets.
+"""Sheets that show displacement maps: before/after, contact sheets, labels, PNG.
 
 A displacement map's fine detail is invisible as grey values (a pore is a
-thousandth of the map's range) but obvious as lit relief. Everything here is
-numpy: images are float32 in [0, 1], H x W (grey) or H x W x 3 (RGB).
+thousandth of the map's range) but obvious as lit relief
+(:func:`nexture_core.lookdev.shaded_relief`); these sheets put such views side
+by side to judge a result. Images are float32 in [0, 1], H x W (grey) or
+H x W x 3 (RGB).
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from .metrics.bands import _as_map, resize_to
+from .lookdev import DEFAULT_LIGHT, auto_exaggeration, shaded_relief
+from .maps import as_map
+from .metrics.bands import resize_to
 
-Exaggeration = Union[str, float]
 Crop = Union[None, str, Tuple[int, int, int, int]]
 
-DEFAULT_LIGHT = (315.0, 45.0)  # azimuth (deg, clockwise from up), altitude (deg)
 SHEET_BACKGROUND = 0.12
 LABEL_SCALE_MIN = 2
 
-# ----------------------------------------------------------------- shading
-def _gradients(h: np.ndarray, wrap: bool) -> Tuple[np.ndarray, np.ndarray]:
-    if wrap:
-        return 0.5 * (np.roll(h, -1, 1) - np.roll(h, 1, 1)), 0.5 * (np.roll(h, -1, 0) - np.roll(h, 1, 0))
-    dy, dx = np.gradient(h)
-    return dx, dy
-
-
-def gradient_scale(height: np.ndarray, wrap: bool = False) -> float:
-    """Robust slope of a map: the 95th percentile of its gradient magnitude (units per pixel)."""
-    h = _as_map(height, "height")
-    step = max(1, int(math.sqrt(h.size / 4_000_000)))  # subsample huge maps
-    dx, dy = _gradients(h[::step, ::step].astype(np.float32), wrap)
-    return float(max(np.percentile(np.hypot(dx, dy), 95) / step, 1e-12))
-
-
-def auto_exaggeration(height: np.ndarray, wrap: bool = False) -> float:
-    """Height multiplier that makes the 95th-percentile slope 45 degrees, whatever the map's units."""
-    return 1.0 / gradient_scale(height, wrap)
-
-
-def shaded_relief(
-    height: np.ndarray,
-    *,
-    light: Tuple[float, float] = DEFAULT_LIGHT,
-    exaggeration: Exaggeration = "auto",
-    wrap: bool = False,
-) -> np.ndarray:
-    """Lambertian shading of the height field, H x W float32 in [0, 1].
-
-    Normals come from central differences of ``height * exaggeration``;
-    ``"auto"`` picks :func:`auto_exaggeration`. Pass one fixed number to light
-    several maps identically (before/after). ``light`` = (azimuth, altitude) in
-    degrees; azimuth 315 is the cartographic north-west light.
-    """
-    h = _as_map(height, "height")
-    k = auto_exaggeration(h, wrap) if exaggeration == "auto" else float(exaggeration)
-    dx, dy = _gradients(h, wrap)
-    az, alt = math.radians(light[0]), math.radians(light[1])
-    lx, ly, lz = math.sin(az) * math.cos(alt), math.cos(az) * math.cos(alt), math.sin(alt)
-    nx = -dx * np.float32(k)
-    ny = dy * np.float32(k)  # image rows grow downwards; the light's y is up
-    shade = (nx * lx + ny * ly + lz) / np.sqrt(nx * nx + ny * ny + 1.0)
-    return np.clip(shade, 0.0, 1.0).astype(np.float32)
-
-
 def height_view(x: np.ndarray) -> np.ndarray:
     """Grey view of a map: 0.5th..99.5th percentile stretched to [0, 1] (H x W float32)."""
-    arr = _as_map(x)
+    arr = as_map(x)
     flat = arr.ravel()[:: max(1, arr.size // 1_000_000)]
     lo, hi = np.percentile(flat, [0.5, 99.5])
     return np.clip((arr - lo) / max(float(hi - lo), 1e-12), 0.0, 1.0).astype(np.float32)
@@ -232,8 +187,8 @@ def before_after(
     ((x, y, w, h) in output pixels, "auto" or None) adds a second row at 1:1.
     ``pattern`` names the pattern in the "after" label.
     """
-    after = _as_map(output, "output")
-    before = _as_map(input, "input")
+    after = as_map(output, "output")
+    before = as_map(input, "input")
     if before.shape != after.shape:
         before = resize_to(before, after.shape)
     k = auto_exaggeration(after, wrap)

@@ -12,14 +12,7 @@ from typing import Tuple
 import numpy as np
 from scipy import ndimage
 
-
-def _as_map(x: np.ndarray, name: str = "map") -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[..., 0]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be one channel (H x W); got shape {arr.shape}.")
-    return arr.astype(np.float32, copy=False)
+from ..maps import as_map as _as_map  # the metrics modules' name for the shared check
 
 
 def lowpass(x: np.ndarray, sigma: float, wrap: bool = False) -> np.ndarray:

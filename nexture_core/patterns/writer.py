@@ -17,6 +17,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from ..errors import PatternError
+from ..lookdev import shaded_relief
 from .manifest import MANIFEST, Manifest, check_id, manifest_text
 
 THUMBNAIL_PX = 128
@@ -31,7 +32,6 @@ def thumbnail(displacement: np.ndarray) -> np.ndarray:
     import torch
 
     from .. import filters
-    from ..relief import shaded_relief
 
     small = filters.resize(torch.from_numpy(np.ascontiguousarray(displacement, np.float32))[None, None], (THUMBNAIL_PX, THUMBNAIL_PX))[0, 0].numpy()
     return shaded_relief(small)

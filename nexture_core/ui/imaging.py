@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from ..relief import auto_exaggeration, shaded_relief
+from ..lookdev import auto_exaggeration, shaded_relief
 
 # Longest side of a display image: big enough to look sharp on a 4k monitor at
 # "fit", small enough that converting it to a QImage takes a few milliseconds.
