@@ -5,14 +5,24 @@ thousandth of the map's range) but obvious as lit relief
 (:func:`nexture_core.lookdev.shaded_relief`); these sheets put such views side
 by side to judge a result. Images are float32 in [0, 1], H x W (grey) or
 H x W x 3 (RGB).
+
+Labels are drawn by OpenImageIO (``ImageBufAlgo.render_text``), already a
+dependency, instead of a font of our own. Its default font comes with the
+build: the PyPI wheels ship DroidSans, which draws headless with no font
+installed on the machine; a build without FreeType or fonts (some hosts' own
+OIIO) leaves the label bars blank with one warning, since a sheet without
+captions still shows the relief. Only sheet-making code imports this module,
+so OpenImageIO is imported at its top.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import OpenImageIO as oiio
 
 from .lookdev import DEFAULT_LIGHT, auto_exaggeration, shaded_relief
 from .maps import as_map
@@ -22,6 +32,7 @@ Crop = Union[None, str, Tuple[int, int, int, int]]
 
 SHEET_BACKGROUND = 0.12
 LABEL_SCALE_MIN = 2
+LABEL_FONT_PX = 8  # font height per unit of label scale
 
 def height_view(x: np.ndarray) -> np.ndarray:
     """Grey view of a map: 0.5th..99.5th percentile stretched to [0, 1] (H x W float32)."""
@@ -55,45 +66,21 @@ def fit(image: np.ndarray, max_side: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------- labels
-# 5 x 7 bitmap font: one hex byte per row, bit 4 = leftmost column.
-_FONT = {
-    "A": "0E11111F111111", "B": "1E11111E11111E", "C": "0E11101010110E", "D": "1C12111111121C",
-    "E": "1F10101E10101F", "F": "1F10101E101010", "G": "0E11101711110F", "H": "1111111F111111",
-    "I": "0E04040404040E", "J": "0702020202120C", "K": "11121418141211", "L": "1010101010101F",
-    "M": "111B1515111111", "N": "11111915131111", "O": "0E11111111110E", "P": "1E11111E101010",
-    "Q": "0E11111115120D", "R": "1E11111E141211", "S": "0F10100E01011E", "T": "1F040404040404",
-    "U": "1111111111110E", "V": "11111111110A04", "W": "1111111515150A", "X": "11110A040A1111",
-    "Y": "11110A04040404", "Z": "1F01020408101F", "0": "0E11131519110E", "1": "040C040404040E",
-    "2": "0E11010204081F", "3": "1F02040201110E", "4": "02060A121F0202", "5": "1F101E0101110E",
-    "6": "0608101E11110E", "7": "1F010204080808", "8": "0E11110E11110E", "9": "0E11110F01020C",
-    " ": "00000000000000", ".": "00000000000C0C", ",": "000000000C0408", ":": "000C0C000C0C00",
-    "-": "0000001F000000", "_": "0000000000001F", "/": "00010204081000", "(": "02040808080402",
-    ")": "08040202020408", "%": "18190204081303", "+": "0004041F040400", "=": "00001F001F0000",
-    "'": "04040800000000", "!": "04040404040004", "?": "0E110102040004", "x": "0000110A040A11",
-}
-
-
-def text_mask(text: str, scale: int = 2) -> np.ndarray:
-    """Bool mask (7*scale x 6*scale*len) of ``text`` in the built-in 5x7 font (letters shown upper-case)."""
-    glyphs = []
-    for ch in text:
-        code = _FONT.get(ch) or _FONT.get(ch.upper()) or _FONT["?"]
-        rows = [int(code[i : i + 2], 16) for i in range(0, 14, 2)]
-        glyph = np.array([[(r >> (4 - c)) & 1 for c in range(5)] + [0] for r in rows], dtype=bool)
-        glyphs.append(glyph)
-    if not glyphs:
-        return np.zeros((7 * scale, 0), dtype=bool)
-    mask = np.concatenate(glyphs, axis=1)
-    return np.kron(mask, np.ones((scale, scale), dtype=bool)).astype(bool)
-
-
 def label_bar(text: str, width: int, scale: int = LABEL_SCALE_MIN) -> np.ndarray:
-    """A dark H x ``width`` x 3 bar with ``text`` in white (cut to fit), for above a panel."""
-    pad = 2 * scale
-    mask = text_mask(text, scale)[:, : max(0, width - 2 * pad)]
-    bar = np.full((mask.shape[0] + 2 * pad, width, 3), SHEET_BACKGROUND, dtype=np.float32)
-    bar[pad : pad + mask.shape[0], pad : pad + mask.shape[1]][mask] = 1.0
-    return bar
+    """A dark H x ``width`` x 3 bar with ``text`` in white (cut at the right edge), for above a panel.
+
+    ``scale`` sets the size: the font is ``LABEL_FONT_PX * scale`` px high. Drawn
+    with OpenImageIO's text rendering in its default font; a build without
+    FreeType or fonts gives the bar without text and one warning.
+    """
+    size = LABEL_FONT_PX * max(1, int(scale))
+    pad = 2 * max(1, int(scale))
+    height = size + 2 * pad
+    buf = oiio.ImageBuf(oiio.ImageSpec(max(1, int(width)), height, 3, oiio.FLOAT))
+    oiio.ImageBufAlgo.fill(buf, (SHEET_BACKGROUND,) * 3)
+    if text and not oiio.ImageBufAlgo.render_text(buf, pad, pad, text, size, "", (1.0, 1.0, 1.0), "left", "top"):
+        warnings.warn(f"Sheet labels left blank: OpenImageIO cannot draw text here ({buf.geterror() or 'no font'}).", RuntimeWarning, stacklevel=2)
+    return np.asarray(buf.get_pixels(oiio.FLOAT), dtype=np.float32).reshape(height, -1, 3)[:, :width]
 
 
 def _label_scale(width: int) -> int:

@@ -10,7 +10,6 @@ for one UDIM set given as a file request (``nexture synth face.<UDIM>.exr``).
 from __future__ import annotations
 
 import shutil
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,25 +231,3 @@ def _clean_scratch(tasks: List[Task], report: BatchReport) -> None:
                     parent.rmdir()  # only when empty
                 except OSError:
                     pass
-
-
-def terminal_progress(enabled: bool) -> Optional[ProgressFn]:
-    """One progress bar for the whole batch on stderr (None when not wanted)."""
-    if not enabled:
-        return None
-    import time
-
-    state = {"last": 0.0, "start": time.monotonic()}
-
-    def bar(fraction: float, stage: str, preview=None) -> None:
-        now = time.monotonic()
-        if now - state["last"] < 0.2 and fraction < 1.0:
-            return
-        state["last"] = now
-        filled = "#" * int(30 * fraction)
-        elapsed = now - state["start"]
-        eta = f"{elapsed * (1 - fraction) / fraction:6.0f}s left" if fraction > 0.02 else " " * 12
-        sys.stderr.write(f"\r[{filled:<30}] {fraction * 100:5.1f}% {eta}  {stage[:50]:<50}")
-        sys.stderr.flush()
-
-    return bar

@@ -7,11 +7,12 @@ and a small shaded ``thumbnail`` for pickers.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional
+
+import tomli_w
 
 from ..errors import PatternError
 
@@ -92,28 +93,15 @@ def read_manifest(folder: Path) -> Manifest:
     )
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    # JSON string escapes (\\, \", \n, \uXXXX) are valid TOML basic-string escapes.
-    return json.dumps(str(v), ensure_ascii=False)
-
-
 def manifest_text(m: Manifest) -> str:
-    """The manifest as TOML, keys in a fixed order (so regeneration is byte-identical)."""
-    lines = [f"id = {_toml_value(m.id)}", f"name = {_toml_value(m.name)}", f"region = {_toml_value(m.region)}",
-             f"description = {_toml_value(m.description)}", f"width_mm = {_toml_value(m.width_mm)}"]
+    """The manifest as TOML (tomli-w), keys in a fixed order, so regeneration is byte-identical."""
+    table: Dict[str, object] = {"id": m.id, "name": m.name, "region": m.region, "description": m.description, "width_mm": m.width_mm}
     if m.feature_mm is not None:
-        lines.append(f"feature_mm = {_toml_value(m.feature_mm)}")
-    lines += [f"licence = {_toml_value(m.licence)}", f"attribution = {_toml_value(m.attribution)}", f"tileable = {_toml_value(m.tileable)}"]
+        table["feature_mm"] = m.feature_mm
+    table.update(licence=m.licence, attribution=m.attribution, tileable=m.tileable)
     if m.seed is not None:
-        lines.append(f"seed = {int(m.seed)}")
-    lines.append("")
-    lines.append("[maps]")
-    lines += [f"{k} = {_toml_value(v)}" for k, v in m.maps.items()]
+        table["seed"] = int(m.seed)
+    table["maps"] = dict(m.maps)
     if m.source:
-        lines += ["", "[source]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in m.source.items()]
-    return "\n".join(lines) + "\n"
+        table["source"] = dict(m.source)
+    return tomli_w.dumps(table)

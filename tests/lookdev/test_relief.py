@@ -40,11 +40,17 @@ def test_height_view_range():
     assert v.min() == 0 and v.max() == 1 and v.dtype == np.float32
 
 
-def test_text_mask_draws_glyphs():
-    m = relief.text_mask("before", scale=2)
-    assert m.shape == (14, 6 * 2 * 6)
-    assert m.any() and not m.all()
-    assert relief.text_mask("?").sum() == relief.text_mask("~").sum()  # unknown -> '?'
+def test_label_bar_draws_the_text_in_white_on_the_sheet_background():
+    bar = relief.label_bar("before", 160, scale=2)
+    assert bar.shape == (16 + 8, 160, 3) and bar.dtype == np.float32
+    ink = bar[..., 0] > 0.9
+    rows, cols = np.nonzero(ink)
+    assert 30 < ink.sum() < 0.5 * ink.size  # glyphs, not a filled box
+    assert rows.min() >= 4 and cols.min() >= 4 and cols.max() < 80  # inside the padding, six letters wide
+    assert np.allclose(bar[:, 100:], relief.SHEET_BACKGROUND)  # nothing after the text
+    assert not np.array_equal(bar, relief.label_bar("after", 160, scale=2))
+    long = relief.label_bar("a label much longer than the panel it sits above", 60, scale=2)
+    assert long.shape == (24, 60, 3) and (long[..., 0] > 0.9).any()  # cut at the edge
 
 
 def test_before_after_layout_and_shared_lighting():
