@@ -14,7 +14,8 @@ from typing import List, Optional
 from ..errors import OutputError
 from ..job import Job, JobState
 from .controller import JobBridge
-from .panel import NexturePanel, dropped_path
+from .drops import FileDrops
+from .panel import NexturePanel
 from .qt import QAction, QtGui, QtWidgets, application, exec_
 from .settings_store import SettingsStore
 
@@ -46,10 +47,10 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
     def __init__(self, *, bank=None) -> None:
         super().__init__()
         self.setWindowTitle("Nexture")
-        self.setAcceptDrops(True)
         self.store = SettingsStore()
         self.panel = NexturePanel(bank=bank, store=self.store)
         self.setCentralWidget(self.panel)
+        self.drops = FileDrops(self, self.panel.set_input_path)  # the menu and status bars too
         self.save_bridge = JobBridge(self)
         self.save_bridge.finished.connect(self._on_saved)
         self._build_menus()
@@ -128,17 +129,6 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
             self.statusBar().showMessage(f"Saved {job.result}.", 8000)
         else:
             self.panel.show_error(job.error_text)
-
-    # -- drag and drop -------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if dropped_path(event.mimeData()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        path = dropped_path(event.mimeData())
-        if path is not None:
-            self.panel.set_input_path(path)
-            event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.panel.shutdown()
