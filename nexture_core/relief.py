@@ -24,6 +24,7 @@ from typing import Iterable, Optional, Sequence, Tuple, Union
 import numpy as np
 import OpenImageIO as oiio
 
+from .io import write_image
 from .lookdev import DEFAULT_LIGHT, auto_exaggeration, shaded_relief
 from .maps import as_map
 from .metrics.bands import resize_to
@@ -199,8 +200,6 @@ def save_png(path: Union[str, Path], image: np.ndarray, *, protect: Iterable[Uni
 
     Raises OutputError (from nexture_core.io) when the path is protected or unwritable.
     """
-    from .io import write_image
-
     arr = np.asarray(image, dtype=np.float32)
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from scipy.ndimage import gaussian_filter
 
 from .errors import InputError, OutputError, SettingsError
 
@@ -403,8 +404,6 @@ def _from_canonical(strip: np.ndarray, side: str) -> np.ndarray:
 
 def _fade(mine: np.ndarray, theirs: np.ndarray, band: int, detail_sigma: float) -> np.ndarray:
     """Cross-fade over 2 x band columns (ours first), keeping the detail amplitude."""
-    from scipy.ndimage import gaussian_filter
-
     weights = _fade_weights(band)
     norm = np.sqrt(weights ** 2 + (1 - weights) ** 2)
     shape = (1, -1) + (1,) * (mine.ndim - 2)

@@ -5,6 +5,7 @@ manifest (:mod:`.manifest`) records as finished with the same inputs and
 settings, runs the rest with the chosen engine (:mod:`.local`, :mod:`.ray_engine`)
 and records each success as it arrives. ``run_udim_set(request)`` is the same
 for one UDIM set given as a file request (``nexture synth face.<UDIM>.exr``).
+Ray is imported only when the Ray engine runs (seconds of start-up).
 """
 
 from __future__ import annotations

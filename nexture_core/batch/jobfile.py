@@ -19,6 +19,8 @@ A job file::
     strength = 1.2
 
 Every problem is a :class:`SettingsError` naming the file, the item and the key.
+``nexture_core.api`` (torch) is imported only when a request is built, so
+validating a job (``--dry-run``) stays quick.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..errors import InputError, NextureError, OutputError, SettingsError
-from ..settings import Settings
 from .. import udim
+from ..errors import InputError, NextureError, OutputError, SettingsError
+from ..patterns import DEFAULT_PATTERN, load_bank
+from ..settings import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,7 +96,7 @@ class WorkItem:
 
     def request_for(self, tile: Optional[udim.Tile]):
         """The file-level request of one tile (or of the single map when ``tile`` is None)."""
-        from ..api import FileRequest
+        from ..api import FileRequest  # torch
 
         if tile is None:
             return FileRequest(
@@ -206,10 +209,6 @@ def _parse_item(raw: Any, index: int, defaults: dict, default_joins: str, path: 
     if isinstance(patterns, str):
         patterns = [patterns]
     if patterns is None:
-        try:
-            from ..patterns import DEFAULT_PATTERN
-        except ImportError:
-            DEFAULT_PATTERN = "cheek"
         patterns = [DEFAULT_PATTERN]
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise SettingsError(f"{where}: 'patterns' must be a list of pattern ids, e.g. [\"cheek\"].")
@@ -275,10 +274,6 @@ def _settings(values: dict, where: str) -> Settings:
 
 
 def _check_patterns(item: WorkItem, where: str) -> None:
-    try:
-        from ..patterns import load_bank
-    except ImportError:  # the bank is optional in stripped installs; the task will say
-        return
     bank = load_bank()
     for pid in item.patterns:
         try:

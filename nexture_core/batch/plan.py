@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from .. import udim
+from ..io import read_map
 from .jobfile import BatchJob, WorkItem
 
 SCRATCH_DIR = ".nexture-work"
@@ -102,8 +103,6 @@ def plan_item(item: WorkItem) -> List[Task]:
 
 
 def _profiles(item: WorkItem, tile: udim.Tile) -> Dict[str, "object"]:
-    from ..io import read_map
-
     image, _ = read_map(tile.path, channel=item.channel, part=item.part, nan=item.nan)
     return {side: udim.edge_profile(image, side) for side in udim.SIDES}
 

@@ -5,6 +5,8 @@ dependencies are passed as ``ObjectRef`` arguments, so Ray itself starts a join
 only after the context syntheses it needs. Failures are retried by Ray
 (``max_retries`` with ``retry_exceptions=True``). Inputs and outputs are paths
 on storage every node sees; nothing but file names travels through Ray.
+Ray itself is imported on first use (:func:`connect`), so a machine without it
+can still plan and run local batches.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 ``run_task(task, progress, cancel) -> [written paths]`` is the default task
 runner of both engines. Engines take the runner as a parameter, so tests (and
-studios) can wrap it.
+studios) can wrap it. ``nexture_core.api`` (torch) is imported when a task
+runs, not when the batch is planned.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -16,8 +18,9 @@ import numpy as np
 
 from .. import udim
 from ..errors import InputError
+from ..io import read_image, read_map, write_image
 from ..io.atomic import atomic_destination
-from ..progress import ProgressFn, SubProgress
+from ..progress import ProgressFn, SubProgress, check_cancel
 from .plan import Task
 
 CONTEXT_FILE = "context.json"
@@ -30,7 +33,7 @@ def run_task(task: Task, progress: Optional[ProgressFn] = None, cancel: Optional
     ``synthesize_file`` defaults to :func:`nexture_core.api.synthesize_file`.
     """
     if synthesize_file is None:
-        from ..api import synthesize_file
+        from ..api import synthesize_file  # torch
     if task.kind == "file":
         return [str(p) for p in synthesize_file(task.request, progress, cancel)]
     if task.kind == "context":
@@ -42,10 +45,6 @@ def run_task(task: Task, progress: Optional[ProgressFn] = None, cancel: Optional
 
 def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) -> List[str]:
     """Synthesize the tile extended by margins of its joined neighbours, into the scratch folder."""
-    from dataclasses import replace
-
-    from ..io import read_image, read_map, write_image
-
     req = task.request
     ctx = task.context
     scratch = Path(ctx["scratch"])
@@ -98,9 +97,7 @@ def _context_info(folder: Path) -> dict:
 
 def run_join(task: Task, progress=None, cancel=None) -> List[str]:
     """Crop the tile from its context synthesis and cross-fade each joined edge; write the outputs."""
-    from ..api import MAP_CHANNEL_DEFAULTS, output_paths
-    from ..io import read_image, read_map, write_image
-    from ..progress import check_cancel
+    from ..api import MAP_CHANNEL_DEFAULTS, output_paths  # torch
 
     req = task.request
     own_dir = Path(task.context["scratch"])

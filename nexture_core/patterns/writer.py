@@ -2,7 +2,8 @@
 
 Writes go to a hidden temporary folder inside the bank and are renamed into
 place at the end, so a crash never leaves half a pattern, and nothing outside
-the bank is ever written.
+the bank is ever written. torch (the thumbnail's resize) is imported when a
+thumbnail is made, not when ``nexture patterns`` starts.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from typing import Dict, Optional
 import numpy as np
 
 from ..errors import PatternError
+from ..io import write_image
 from ..lookdev import shaded_relief
+from .bank import builtin_bank_dir
 from .manifest import MANIFEST, Manifest, check_id, manifest_text
+from .skin import generate_skin
+from .styles import BUILTIN_PATTERNS
 
 THUMBNAIL_PX = 128
 # The built-in albedo is colour reference grown by code: a high-quality JPEG keeps
@@ -31,7 +36,7 @@ def thumbnail(displacement: np.ndarray) -> np.ndarray:
     """A 128 px shaded relief of the displacement, for pickers."""
     import torch
 
-    from .. import filters
+    from .. import filters  # torch
 
     small = filters.resize(torch.from_numpy(np.ascontiguousarray(displacement, np.float32))[None, None], (THUMBNAIL_PX, THUMBNAIL_PX))[0, 0].numpy()
     return shaded_relief(small)
@@ -47,8 +52,6 @@ def write_pattern(bank_dir: Path, manifest: Manifest, maps: Dict[str, np.ndarray
     the new one is complete. Raises PatternError for a bad id, an existing id
     without ``force`` or maps of different sizes.
     """
-    from ..io import write_image
-
     check_id(manifest.id)
     bank_dir = Path(bank_dir)
     final = bank_dir / manifest.id
@@ -108,10 +111,6 @@ def fixed_timestamps():
 
 
 def _regenerate(bank_dir: Optional[Path], ids, size: int) -> list:
-    from .bank import builtin_bank_dir
-    from .skin import generate_skin
-    from .styles import BUILTIN_PATTERNS
-
     unknown = sorted(set(ids or ()) - {bp.id for bp in BUILTIN_PATTERNS})
     if unknown:
         known = ", ".join(bp.id for bp in BUILTIN_PATTERNS)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from ..errors import OutputError
+from ..io import read_image, write_image
 from ..job import Job, JobState
 from .controller import JobBridge
 from .drops import FileDrops
@@ -28,8 +29,6 @@ def save_output_copy(source, destination, progress=None, cancel=None) -> Path:
     Integer outputs go to 16 bits unless the target is 8-bit only (JPEG); never
     overwrites ``source``. Returns the written path.
     """
-    from ..io import read_image, write_image
-
     src, dst = Path(source), Path(destination)
     if dst.resolve() == src.resolve():
         raise OutputError(f"{dst}: Save As would overwrite the output itself; choose another name.")

@@ -10,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, List, Optional
 
+from ..io import read_image
+from .imaging import level, to_uint8
 from .qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from .viewer import qimage_from
 
 ID_ROLE = int(Qt.UserRole) + 1
 REGION_ROLE = int(Qt.UserRole) + 2
@@ -60,11 +63,6 @@ def thumbnail_icon(pattern) -> "QtGui.QIcon":  # type: ignore[name-defined]
 def _read_with_core(path: Path):
     """Thumbnails Qt cannot decode (16-bit TIFF, EXR) go through nexture_core.io."""
     try:
-        from ..io import read_image
-
-        from .imaging import level, to_uint8
-        from .viewer import qimage_from
-
         pixels, _ = read_image(path)
         if pixels.shape[2] >= 3:
             return qimage_from(to_uint8(pixels[..., :3]))
