@@ -99,7 +99,9 @@ def shaded_relief(
     return np.clip(shade, 0.0, 1.0).astype(np.float32)
 
 
-def cavity_map(displacement: np.ndarray, *, radius_px: float, wrap: bool = False, depth: Optional[float] = None) -> np.ndarray:
+def cavity_map(
+    displacement: np.ndarray, *, radius_px: float, wrap: bool = False, depth: Optional[float] = None
+) -> np.ndarray:
     """Cavity map H x W in [0, 1]: 1 on flats and ridges, darker in pores and creases.
 
     Cavity depth is how far a pixel lies below its neighbourhood's mean (a
@@ -132,7 +134,9 @@ def bands_for_sigma(sigma: float) -> Tuple[float, float, float]:
     return (max(0.5, s / 4.0), s, 4.0 * s)
 
 
-def frequency_bands(displacement: np.ndarray, sigmas: Sequence[float] = (2.0, 8.0, 32.0), wrap: bool = False) -> Dict[str, np.ndarray]:
+def frequency_bands(
+    displacement: np.ndarray, sigmas: Sequence[float] = (2.0, 8.0, 32.0), wrap: bool = False
+) -> Dict[str, np.ndarray]:
     """Split a map into micro, tertiary, secondary and residual bands (H x W float32 each).
 
     With Gaussians G1, G2, G3 of the increasing ``sigmas`` (px):

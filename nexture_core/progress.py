@@ -76,7 +76,11 @@ class TerminalProgress:
     def _draw(self, percent: float, stage: str) -> None:
         if self._bar is None:
             self._bar = tqdm(
-                total=100.0, file=self.stream, unit="%", dynamic_ncols=True, leave=True,
+                total=100.0,
+                file=self.stream,
+                unit="%",
+                dynamic_ncols=True,
+                leave=True,
                 bar_format="{percentage:5.1f}%|{bar:30}| {elapsed}<{remaining} {rate_fmt} {desc}",
             )
         self._bar.set_description_str(stage[:60], refresh=False)

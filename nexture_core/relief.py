@@ -35,6 +35,7 @@ SHEET_BACKGROUND = 0.12
 LABEL_SCALE_MIN = 2
 LABEL_FONT_PX = 8  # font height per unit of label scale
 
+
 def height_view(x: np.ndarray) -> np.ndarray:
     """Grey view of a map: 0.5th..99.5th percentile stretched to [0, 1] (H x W float32)."""
     arr = as_map(x)
@@ -80,7 +81,11 @@ def label_bar(text: str, width: int, scale: int = LABEL_SCALE_MIN) -> np.ndarray
     buf = oiio.ImageBuf(oiio.ImageSpec(max(1, int(width)), height, 3, oiio.FLOAT))
     oiio.ImageBufAlgo.fill(buf, (SHEET_BACKGROUND,) * 3)
     if text and not oiio.ImageBufAlgo.render_text(buf, pad, pad, text, size, "", (1.0, 1.0, 1.0), "left", "top"):
-        warnings.warn(f"Sheet labels left blank: OpenImageIO cannot draw text here ({buf.geterror() or 'no font'}).", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"Sheet labels left blank: OpenImageIO cannot draw text here ({buf.geterror() or 'no font'}).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return np.asarray(buf.get_pixels(oiio.FLOAT), dtype=np.float32).reshape(height, -1, 3)[:, :width]
 
 
@@ -141,7 +146,9 @@ def contact_sheet(
     return _stack_rows(rows, gap)
 
 
-def _resolve_crop(crop: Crop, shape: Tuple[int, int], downscaled: bool, size: int = 384) -> Optional[Tuple[int, int, int, int]]:
+def _resolve_crop(
+    crop: Crop, shape: Tuple[int, int], downscaled: bool, size: int = 384
+) -> Optional[Tuple[int, int, int, int]]:
     """(x, y, w, h) in output pixels, clipped to the map; "auto": a centred square when the full view shrank."""
     h, w = shape
     if crop is None or (crop == "auto" and not downscaled):
@@ -185,13 +192,13 @@ def before_after(
     downscaled = fulls[1].shape != shaded[1].shape
     names = ["before", f"after: {pattern}" if pattern else "after"]
     suffix = " (full view)" if downscaled else ""
-    tiles = [(n + suffix, f) for n, f in zip(names, fulls)]
+    tiles = [(n + suffix, f) for n, f in zip(names, fulls, strict=True)]
     box = _resolve_crop(crop, after.shape, downscaled)
     sheet = contact_sheet(tiles, columns=2, labels=labels)
     if box is None:
         return sheet
     x, y, cw, ch = box
-    crops = [(f"{n} 1:1 at {x},{y}", s[y : y + ch, x : x + cw]) for n, s in zip(names, shaded)]
+    crops = [(f"{n} 1:1 at {x},{y}", s[y : y + ch, x : x + cw]) for n, s in zip(names, shaded, strict=True)]
     return _stack_rows([sheet, contact_sheet(crops, columns=2, labels=labels)], gap=4)
 
 
@@ -207,6 +214,8 @@ def save_png(path: Union[str, Path], image: np.ndarray, *, protect: Iterable[Uni
     return write_image(Path(path), arr, dtype="uint8", protect=tuple(protect))
 
 
-def write_before_after(path: Union[str, Path], input: np.ndarray, output: np.ndarray, *, protect: Iterable[Union[str, Path]] = (), **kwargs) -> Path:
+def write_before_after(
+    path: Union[str, Path], input: np.ndarray, output: np.ndarray, *, protect: Iterable[Union[str, Path]] = (), **kwargs
+) -> Path:
     """:func:`before_after` written as an 8-bit PNG (atomic); ``kwargs`` go to before_after."""
     return save_png(path, before_after(input, output, **kwargs), protect=protect)

@@ -57,7 +57,9 @@ class Import:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.module} (line {self.line}) imports {self.target}" + (f" [{', '.join(self.names)}]" if self.names else "")
+        return f"{self.module} (line {self.line}) imports {self.target}" + (
+            f" [{', '.join(self.names)}]" if self.names else ""
+        )
 
 
 def module_files() -> Dict[str, Path]:

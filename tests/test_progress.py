@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import pairwise
 
 import numpy as np
 
@@ -63,9 +64,20 @@ def test_quiet_shows_nothing():
 def test_synth_shows_its_stages_in_a_log(tmp_path, capsys):
     y, x = np.mgrid[0:64, 0:64] / 64.0
     write_image(tmp_path / "face.tif", (0.5 + 0.3 * np.sin(3 * x) * np.cos(2 * y)).astype(np.float32), dtype="uint16")
-    code = main(["synth", str(tmp_path / "face.tif"), "--backbone", "random", "--iterations", "2", "-o", str(tmp_path / "out.tif")])
+    code = main(
+        [
+            "synth",
+            str(tmp_path / "face.tif"),
+            "--backbone",
+            "random",
+            "--iterations",
+            "2",
+            "-o",
+            str(tmp_path / "out.tif"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0 and "\r" not in err
     stages = [m.group(1) for m in re.finditer(r"^ *[0-9.]+% \S+<\S+ (.*)$", err, re.MULTILINE)]
     assert stages[0].startswith("level 1/") and stages[-2:] == ["writing", "done"]
-    assert len(stages) < 8 and all(a != b for a, b in zip(stages, stages[1:]))  # a line per stage, not per iteration
+    assert len(stages) < 8 and all(a != b for a, b in pairwise(stages))  # a line per stage, not per iteration

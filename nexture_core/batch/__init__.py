@@ -28,7 +28,18 @@ from .tasks import run_task, scratch_folders
 ENGINES = ("local", "ray")
 FINGERPRINT_VERSION = 1
 
-__all__ = ["BatchJob", "BatchReport", "WorkItem", "load_job", "plan_job", "run_batch", "run_udim_set", "run_task", "Task", "Outcome"]
+__all__ = [
+    "BatchJob",
+    "BatchReport",
+    "WorkItem",
+    "load_job",
+    "plan_job",
+    "run_batch",
+    "run_udim_set",
+    "run_task",
+    "Task",
+    "Outcome",
+]
 
 
 @dataclass
@@ -127,9 +138,19 @@ def run_batch(
     if log is not None and report.skipped:
         log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
     # The local engine reports progress per task itself; Ray's is counted here, task by task.
-    recorder = _Recorder(report, manifests if use_manifest else None, len(pending), log, progress if engine == "ray" else None)
+    recorder = _Recorder(
+        report, manifests if use_manifest else None, len(pending), log, progress if engine == "ray" else None
+    )
     if engine == "local":
-        report.outcomes = run_local(pending, runner or run_task, retries=job.retries, slots=slots, progress=progress, cancel=cancel, on_done=recorder)
+        report.outcomes = run_local(
+            pending,
+            runner or run_task,
+            retries=job.retries,
+            slots=slots,
+            progress=progress,
+            cancel=cancel,
+            on_done=recorder,
+        )
     else:
         from .ray_engine import run_ray  # imports Ray, seconds of start-up
 
@@ -155,7 +176,9 @@ def _tasks_to_run(tasks: List[Task], manifests: Manifests, report: BatchReport, 
 class _Recorder:
     """Called as each task ends (from any thread): fills the report, the manifest, the log and Ray's progress."""
 
-    def __init__(self, report: BatchReport, manifests: Optional[Manifests], total: int, log, progress: Optional[ProgressFn]) -> None:
+    def __init__(
+        self, report: BatchReport, manifests: Optional[Manifests], total: int, log, progress: Optional[ProgressFn]
+    ) -> None:
         self.report = report
         self.manifests = manifests
         self.total = total
@@ -195,7 +218,9 @@ class _Recorder:
             self.log(f"{where} {outcome.status.upper():6s} {outcome.task.label}: {outcome.error}")
 
 
-def run_udim_set(request, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, joins: str = "auto") -> List[Path]:
+def run_udim_set(
+    request, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, joins: str = "auto"
+) -> List[Path]:
     """Synthesize every tile of ``request.input`` (a UDIM pattern) on this machine; returns the paths.
 
     Each tile uses ``udim.tile_seed(request.settings.seed, udim)``; outputs follow
@@ -227,7 +252,9 @@ def _clean_scratch(tasks: List[Task], report: BatchReport) -> None:
         if joins and all(t.id in ok for t in joins):
             for folder in folders:
                 shutil.rmtree(folder, ignore_errors=True)
-            for parent in sorted({f.parent for f in folders} | {f.parent.parent for f in folders}, key=lambda p: -len(p.parts)):
+            for parent in sorted(
+                {f.parent for f in folders} | {f.parent.parent for f in folders}, key=lambda p: -len(p.parts)
+            ):
                 try:
                     parent.rmdir()  # only when empty
                 except OSError:

@@ -41,7 +41,9 @@ def run_attempts(runner: Runner, task: Task, retries: int, progress=None, cancel
     for attempt in range(1, retries + 2):
         try:
             outputs = runner(task, progress, cancel)
-            return Outcome(task, "done", [str(p) for p in outputs], attempts=attempt, seconds=time.monotonic() - started)
+            return Outcome(
+                task, "done", [str(p) for p in outputs], attempts=attempt, seconds=time.monotonic() - started
+            )
         except Cancelled as exc:
             return Outcome(task, "cancelled", [], str(exc), attempt, time.monotonic() - started)
         except Exception as exc:  # reported per task; the batch goes on
@@ -103,7 +105,7 @@ class _OverallProgress:
 class _InlinePool:
     """One slot: each task runs on the calling thread when submitted (no worker to manage)."""
 
-    def __enter__(self) -> "_InlinePool":
+    def __enter__(self) -> _InlinePool:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -166,7 +168,9 @@ class _LocalRun:
                     continue
                 slot = free.pop(0)
                 work = on_device(task, slot, self.gpus)
-                running[pool.submit(run_attempts, self.runner, work, self.retries, self.overall.for_task(task), self.cancel)] = slot
+                running[
+                    pool.submit(run_attempts, self.runner, work, self.retries, self.overall.for_task(task), self.cancel)
+                ] = slot
             if not running:
                 continue  # only blocked or cancelled tasks ended: their dependants are ready now
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)

@@ -76,7 +76,9 @@ class Manifest:
 
     def save(self) -> None:
         """Write atomically (:func:`~nexture_core.io.atomic.atomic_destination`)."""
-        text = json.dumps({"version": FORMAT_VERSION, "tasks": self.tasks, "files": self.files}, indent=1, sort_keys=True)
+        text = json.dumps(
+            {"version": FORMAT_VERSION, "tasks": self.tasks, "files": self.files}, indent=1, sort_keys=True
+        )
         try:
             with atomic_destination(self.path) as tmp:
                 tmp.write_text(text, encoding="utf-8")

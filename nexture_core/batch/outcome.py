@@ -47,4 +47,6 @@ def blocked_outcome(task: Task, finished: Mapping[str, Outcome], seconds: float 
     failed = [d for d in task.deps if d in finished and not finished[d].ok]
     if not failed:
         return None
-    return Outcome(task, "blocked", [], f"not run: it needs {', '.join(failed)}, which did not finish.", seconds=seconds)
+    return Outcome(
+        task, "blocked", [], f"not run: it needs {', '.join(failed)}, which did not finish.", seconds=seconds
+    )

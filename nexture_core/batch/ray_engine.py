@@ -23,7 +23,9 @@ def _require_ray():
     try:
         import ray
     except ImportError:
-        raise SettingsError("--engine ray needs Ray on this machine and every node: pip install 'nexture[farm]' (ray>=2.9).") from None
+        raise SettingsError(
+            "--engine ray needs Ray on this machine and every node: pip install 'nexture[farm]' (ray>=2.9)."
+        ) from None
     return ray
 
 
@@ -42,7 +44,9 @@ def connect(address: Optional[str] = None, **init_kwargs) -> bool:
             ray.init(include_dashboard=False, **init_kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or "a local instance"
-        raise SettingsError(f"Cannot connect to the Ray cluster at {where} ({exc}); check --address and that 'ray start --head' runs there.") from None
+        raise SettingsError(
+            f"Cannot connect to the Ray cluster at {where} ({exc}); check --address and that 'ray start --head' runs there."
+        ) from None
     return True
 
 

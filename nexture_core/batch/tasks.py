@@ -27,7 +27,9 @@ CONTEXT_FILE = "context.json"
 _SCRATCH_TEMPLATE = "{pattern}__{map}.{ext}"
 
 
-def run_task(task: Task, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, synthesize_file=None) -> List[str]:
+def run_task(
+    task: Task, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, synthesize_file=None
+) -> List[str]:
     """Run one task; returns the files it wrote (raises a NextureError on bad input).
 
     ``synthesize_file`` defaults to :func:`nexture_core.api.synthesize_file`.
@@ -55,7 +57,13 @@ def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) ->
             return read_map(path, channel=req.channel, part=req.part, nan=req.nan)[0]
         return read_image(path)[0][..., :3] if rgb else read_map(path)[0]
 
-    own = {"input": str(req.input), "masks": list(req.masks or []), "id_map": req.id_map, "base_albedo": req.base_albedo, "base_specular": req.base_specular}
+    own = {
+        "input": str(req.input),
+        "masks": list(req.masks or []),
+        "id_map": req.id_map,
+        "base_albedo": req.base_albedo,
+        "base_specular": req.base_specular,
+    }
     tile_map = one(own["input"], is_input=True)
     margin = udim.margin_for(*tile_map.shape[:2])
 
@@ -76,12 +84,27 @@ def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) ->
     albedo = extend("base_albedo", rgb=True, name="base_albedo")[0] if own["base_albedo"] else None
     specular = extend("base_specular", name="base_specular")[0] if own["base_specular"] else None
     sub = replace(
-        req, input=ext_input, output=str(scratch / _SCRATCH_TEMPLATE), channel=None, part=None, masks=masks,
-        id_map=id_map, base_albedo=albedo, base_specular=specular, nan="error", output_format="exr", output_dtype="float",
+        req,
+        input=ext_input,
+        output=str(scratch / _SCRATCH_TEMPLATE),
+        channel=None,
+        part=None,
+        masks=masks,
+        id_map=id_map,
+        base_albedo=albedo,
+        base_specular=specular,
+        nan="error",
+        output_format="exr",
+        output_dtype="float",
     )
     written = synthesize_file(sub, progress, cancel)
     factor = int(req.settings.upscale)
-    info = {"margins": list(margins), "factor": factor, "band": margin * factor // 2, "outputs": [p.name for p in written]}
+    info = {
+        "margins": list(margins),
+        "factor": factor,
+        "band": margin * factor // 2,
+        "outputs": [p.name for p in written],
+    }
     meta = scratch / CONTEXT_FILE
     with atomic_destination(meta) as tmp:
         tmp.write_text(json.dumps(info), encoding="utf-8")
@@ -125,8 +148,12 @@ def run_join(task: Task, progress=None, cancel=None) -> List[str]:
             dtype = dtype if dtype in ("half", "float") else "half"
             channel_names = None
         if dtype is None and like is None:
-            dtype = "uint16" if tile_info.bit_depth >= 16 and final.suffix.lower() in (".tif", ".tiff", ".png") else None
-        written.append(str(write_image(final, out, like=like, dtype=dtype, channel_names=channel_names, protect=protect)))
+            dtype = (
+                "uint16" if tile_info.bit_depth >= 16 and final.suffix.lower() in (".tif", ".tiff", ".png") else None
+            )
+        written.append(
+            str(write_image(final, out, like=like, dtype=dtype, channel_names=channel_names, protect=protect))
+        )
     step(1.0, "done")
     return written
 

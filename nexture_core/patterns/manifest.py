@@ -48,7 +48,9 @@ class Manifest:
 def check_id(pid: str, where: str = "") -> str:
     """An id is a folder name and a CLI word: 1-40 of a-z, 0-9, '_' and '-'."""
     if not isinstance(pid, str) or not ID_RE.match(pid):
-        raise PatternError(f"{where}pattern id {pid!r} is invalid; use 1-40 lowercase letters, digits, '_' or '-' (no path characters).")
+        raise PatternError(
+            f"{where}pattern id {pid!r} is invalid; use 1-40 lowercase letters, digits, '_' or '-' (no path characters)."
+        )
     return pid
 
 
@@ -85,17 +87,30 @@ def read_manifest(folder: Path) -> Manifest:
     if not isinstance(source, dict):
         raise PatternError(f"{path}: [source] must be a table.")
     return Manifest(
-        id=data["id"], name=str(data["name"]), region=str(data["region"]), width_mm=width,
-        description=str(data.get("description", "")), feature_mm=feature,
-        licence=str(data.get("licence", "")), attribution=str(data.get("attribution", "")),
-        tileable=bool(data.get("tileable", True)), seed=data.get("seed"), maps=dict(maps),
+        id=data["id"],
+        name=str(data["name"]),
+        region=str(data["region"]),
+        width_mm=width,
+        description=str(data.get("description", "")),
+        feature_mm=feature,
+        licence=str(data.get("licence", "")),
+        attribution=str(data.get("attribution", "")),
+        tileable=bool(data.get("tileable", True)),
+        seed=data.get("seed"),
+        maps=dict(maps),
         source=dict(source),
     )
 
 
 def manifest_text(m: Manifest) -> str:
     """The manifest as TOML (tomli-w), keys in a fixed order, so regeneration is byte-identical."""
-    table: Dict[str, object] = {"id": m.id, "name": m.name, "region": m.region, "description": m.description, "width_mm": m.width_mm}
+    table: Dict[str, object] = {
+        "id": m.id,
+        "name": m.name,
+        "region": m.region,
+        "description": m.description,
+        "width_mm": m.width_mm,
+    }
     if m.feature_mm is not None:
         table["feature_mm"] = m.feature_mm
     table.update(licence=m.licence, attribution=m.attribution, tileable=m.tileable)

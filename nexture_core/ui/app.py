@@ -115,7 +115,9 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
         """Ask for a path (unless given) and copy ``source`` there on a worker thread."""
         if destination is None:
             start = str(Path(source).with_suffix(".exr"))
-            destination, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save output as", start, "OpenEXR (*.exr);;TIFF (*.tif *.tiff);;PNG (*.png)")
+            destination, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Save output as", start, "OpenEXR (*.exr);;TIFF (*.tif *.tiff);;PNG (*.png)"
+            )
             if not destination:
                 return None
         self.statusBar().showMessage(f"Saving {Path(destination).name}…")

@@ -81,7 +81,9 @@ class DisplayMaps:
     exaggeration: Optional[float] = None  # the relief's height multiplier, to light results alike
 
 
-def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggeration: Optional[float] = None) -> DisplayMaps:
+def display_maps(
+    height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggeration: Optional[float] = None
+) -> DisplayMaps:
     """Height and shaded-relief renderings of ``height`` (HxW), downsampled for the screen.
 
     ``exaggeration`` None picks one for this map; a result passes its input's.
@@ -97,7 +99,9 @@ def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggerat
     return DisplayMaps(to_uint8(level(small)), to_uint8(relief), (arr.shape[1], arr.shape[0]), factor, exaggeration)
 
 
-def crop_around(height: np.ndarray, centre_xy: Tuple[float, float], size: int) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
+def crop_around(
+    height: np.ndarray, centre_xy: Tuple[float, float], size: int
+) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
     """The at-most ``size`` x ``size`` crop of ``height`` nearest to ``centre_xy`` (full-res px).
 
     Returns the crop and its rectangle (x, y, w, h) in full-resolution pixels.

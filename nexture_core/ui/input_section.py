@@ -65,11 +65,15 @@ class InputSection:
         self.browse_button.clicked.connect(self.browse_input)
         self.input_edit.returnPressed.connect(lambda: self.set_input_path(self.input_edit.text()))
         self.load_bridge.finished.connect(self._on_loaded)
-        self.load_bridge.progressed.connect(lambda job: self._set_stage(job.stage) if job is self.load_bridge.job else None)
+        self.load_bridge.progressed.connect(
+            lambda job: self._set_stage(job.stage) if job is self.load_bridge.job else None
+        )
 
     def browse_input(self) -> None:
         start = self.store.get_str("last_dir", str(Path.home()))
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open displacement map", start, "Maps (*.tif *.tiff *.exr *.png *.jpg *.jpeg);;All files (*)")
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Open displacement map", start, "Maps (*.tif *.tiff *.exr *.png *.jpg *.jpeg);;All files (*)"
+        )
         if path:
             self.set_input_path(path)
 

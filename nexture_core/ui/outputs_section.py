@@ -58,7 +58,9 @@ class OutputsSection:
         return self.output_edit.text().strip() or None
 
     def browse_output_folder(self) -> None:
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Output folder", self.store.get_str("last_dir", str(Path.home())))
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self, "Output folder", self.store.get_str("last_dir", str(Path.home()))
+        )
         if folder:
             self.output_edit.setText(str(Path(folder) / DEFAULT_TEMPLATE))
             self._on_setting_changed()

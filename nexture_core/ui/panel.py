@@ -38,7 +38,9 @@ SETTINGS_MIN_WIDTH = 300
 SPLITTER_SIZES = (340, 700, 320)  # input and patterns | viewer | settings and run
 
 
-class NexturePanel(InputSection, PatternsSection, ViewSection, SettingsSection, OutputsSection, RunSection, QtWidgets.QWidget):  # type: ignore[misc,name-defined]
+class NexturePanel(
+    InputSection, PatternsSection, ViewSection, SettingsSection, OutputsSection, RunSection, QtWidgets.QWidget
+):  # type: ignore[misc,name-defined]
     """Everything an artist needs to synthesize micro-detail on one map.
 
     Signals: ``run_requested()`` when Run is pressed with a valid request;
@@ -135,9 +137,16 @@ class NexturePanel(InputSection, PatternsSection, ViewSection, SettingsSection, 
 
         now = self.settings()
         merged = {  # keys the host leaves out keep the panel's current values
-            "scale": now.scale, "texel_mm": now.texel_mm or 0.0, "strength": now.strength, "upscale": now.upscale,
-            "preset": now.preset, "seed": now.seed, "maps": now.maps, "iterations": now.iterations or 0,
-            "backbone": now.backbone, "device": now.device,
+            "scale": now.scale,
+            "texel_mm": now.texel_mm or 0.0,
+            "strength": now.strength,
+            "upscale": now.upscale,
+            "preset": now.preset,
+            "seed": now.seed,
+            "maps": now.maps,
+            "iterations": now.iterations or 0,
+            "backbone": now.backbone,
+            "device": now.device,
         }
         values = dict(values)
         merged.update({k: v for k, v in values.items() if k in merged})

@@ -110,7 +110,10 @@ class RunSection:
             # Pattern objects (not ids) so a host's own bank works as well as the built-in one.
             patterns = [self.gallery.pattern(pid) or pid for pid in request.patterns]
             settings = request.settings
-            return Job(lambda progress, cancel: synthesize(height, patterns, settings, progress, cancel), name=f"{self.loaded.name} [{', '.join(request.patterns)}]")
+            return Job(
+                lambda progress, cancel: synthesize(height, patterns, settings, progress, cancel),
+                name=f"{self.loaded.name} [{', '.join(request.patterns)}]",
+            )
         return synthesis_job(request)
 
     def watch_job(self, job: Job, *, start: bool = False) -> Job:
@@ -174,7 +177,9 @@ class RunSection:
                 item.setData(Qt.UserRole, str(path))
                 self.outputs_list.addItem(item)
             patterns = list(getattr(self.request_running, "patterns", []) or [])
-            loader = Job(partial(load_result_maps, label_outputs(self.output_paths, patterns), exaggeration), name="load results")
+            loader = Job(
+                partial(load_result_maps, label_outputs(self.output_paths, patterns), exaggeration), name="load results"
+            )
             noun = "file" if len(self.output_paths) == 1 else "files"
             self._set_stage(f"Done in {job.elapsed:.1f} s: {len(self.output_paths)} {noun} written.")
         else:

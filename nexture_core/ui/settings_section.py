@@ -81,7 +81,13 @@ class SettingsSection:
         self.scale_spin.setPrefix("x")
         self.scale_row = _slider_row(self.scale_slider, self.scale_spin)
         form.addRow("Scale", self.scale_row)
-        self.texel_spin = _spin(0.001, 10.0, 4, 0.005, "Size of one output pixel on the real face; sets the scale from each pattern's own size in mm")
+        self.texel_spin = _spin(
+            0.001,
+            10.0,
+            4,
+            0.005,
+            "Size of one output pixel on the real face; sets the scale from each pattern's own size in mm",
+        )
         self.texel_spin.setSuffix(" mm/px")
         form.addRow("Texel", self.texel_spin)
         self.strength_slider = QtWidgets.QSlider(Qt.Horizontal)

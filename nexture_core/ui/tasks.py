@@ -78,7 +78,9 @@ def prepare_array(array: np.ndarray, name: str, progress: ProgressFn, cancel: th
     return LoadedMap(np.ascontiguousarray(height), None, display_maps(height), name, None)
 
 
-def load_result_maps(outputs: Dict[str, Path], exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+def load_result_maps(
+    outputs: Dict[str, Path], exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event
+) -> Dict[str, DisplayMaps]:
     """Renderings of each written displacement output (``outputs``: label -> file), lit like the input."""
     shown: Dict[str, DisplayMaps] = {}
     for i, (label, path) in enumerate(outputs.items()):
@@ -99,7 +101,9 @@ def label_outputs(paths: Sequence[Path], patterns: Sequence[str]) -> Dict[str, P
     return labelled
 
 
-def result_display_maps(result, exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+def result_display_maps(
+    result, exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event
+) -> Dict[str, DisplayMaps]:
     """Renderings of each displacement output of an in-memory SynthesisResult, keyed by pattern."""
     shown: Dict[str, DisplayMaps] = {}
     for key, maps in result.outputs.items():
@@ -123,7 +127,14 @@ def preview_settings(settings: Settings) -> Settings:
     return settings.replace(preset="preview", maps=("displacement",), upscale=1, max_memory_gb=None, tileable=False)
 
 
-def run_preview(height: np.ndarray, centre_xy: Tuple[float, float], pattern, settings: Settings, progress: ProgressFn, cancel: threading.Event) -> PreviewImage:
+def run_preview(
+    height: np.ndarray,
+    centre_xy: Tuple[float, float],
+    pattern,
+    settings: Settings,
+    progress: ProgressFn,
+    cancel: threading.Event,
+) -> PreviewImage:
     """Synthesize ``pattern`` on the crop of ``height`` around ``centre_xy`` and shade it in blue."""
     from ..api import synthesize
 

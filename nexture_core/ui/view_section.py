@@ -64,7 +64,9 @@ class ViewSection:
         bar.addWidget(self.show_combo)
         bar.addStretch(1)
         self.live_preview = QtWidgets.QCheckBox("Live preview")
-        self.live_preview.setToolTip("Quickly synthesize ~256 px around the view centre (tinted blue) to judge pattern and scale")
+        self.live_preview.setToolTip(
+            "Quickly synthesize ~256 px around the view centre (tinted blue) to judge pattern and scale"
+        )
         self.live_preview.setChecked(True)
         bar.addWidget(self.live_preview)
         self.fit_button = QtWidgets.QToolButton()
@@ -195,7 +197,9 @@ class ViewSection:
             self.last_preview = preview
             self.viewer.preview_label = f"PREVIEW · {preview.pattern} (quick, not the final result)"
             self.viewer.set_preview(qimage_from(preview.pixels), preview.rect)
-            self.preview_status.setText(f"Blue patch: quick preview of '{preview.pattern}' ({preview.seconds:.1f} s). The final run is greyscale and seamless.")
+            self.preview_status.setText(
+                f"Blue patch: quick preview of '{preview.pattern}' ({preview.seconds:.1f} s). The final run is greyscale and seamless."
+            )
             self.preview_shown.emit(preview.pattern)
         elif job.state is JobState.FAILED:
             self.preview_status.setText("")

@@ -46,7 +46,11 @@ def test_dependencies_run_first_and_a_failure_blocks_every_task_after_it(slots):
     outcomes = {o.task.id: o for o in run_local(tasks, runner, retries=0, slots=slots)}
     assert sorted(runner.ran) == ["ctx_a", "ctx_b", "free"]  # nothing that needs ctx_b ran
     assert {k: o.status for k, o in outcomes.items()} == {
-        "ctx_a": "done", "ctx_b": "failed", "free": "done", "join": "blocked", "after_join": "blocked",
+        "ctx_a": "done",
+        "ctx_b": "failed",
+        "free": "done",
+        "join": "blocked",
+        "after_join": "blocked",
     }
     assert "ctx_b" in outcomes["join"].error and "join" in outcomes["after_join"].error
 
@@ -66,7 +70,12 @@ def test_dependencies_outside_the_run_count_as_done():
 
 def test_progress_is_the_mean_of_the_tasks_and_reaches_one():
     seen = []
-    run_local([task("a"), task("b", "a")], Recorder(), retries=0, progress=lambda f, stage, preview=None: seen.append((f, stage)))
+    run_local(
+        [task("a"), task("b", "a")],
+        Recorder(),
+        retries=0,
+        progress=lambda f, stage, preview=None: seen.append((f, stage)),
+    )
     assert seen[0] == (0.25, "item: half way")  # a half done, b not started
     assert seen[-1][0] == pytest.approx(0.75)  # a done, b half done
 
