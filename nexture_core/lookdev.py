@@ -1,21 +1,28 @@
-"""Look-dev maps derived from a displacement map: normals, cavity, frequency bands.
+"""Look-dev maps derived from a displacement map: normals, shaded relief, cavity, frequency bands.
 
-All numpy/scipy, on H x W float32 displacement in the map's own units.
-``wrap=True`` treats the map as tileable (differences and blurs wrap around).
+All numpy/scipy, on H x W displacement in the map's own units. ``wrap=True``
+treats the map as tileable (differences and blurs wrap around). Normals and
+the shaded relief come from the same central differences; the relief is the
+normals lit by one light, for thumbnails and before/after sheets
+(:mod:`nexture_core.relief`).
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence, Tuple
+import math
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from scipy import ndimage
 
-from .metrics.bands import _as_map
+from .maps import as_map
+
+DEFAULT_LIGHT = (315.0, 45.0)  # azimuth (deg, clockwise from up), altitude (deg)
+Exaggeration = Union[str, float]
 
 
 def _central_differences(h: np.ndarray, wrap: bool) -> Tuple[np.ndarray, np.ndarray]:
-    """(dh/dcol, dh/drow) per pixel; one-sided at the borders unless wrapping."""
+    """(dh/dcol, dh/drow) per pixel, in ``h``'s dtype; one-sided at the borders unless wrapping."""
     if wrap:
         dx = 0.5 * (np.roll(h, -1, axis=1) - np.roll(h, 1, axis=1))
         dy = 0.5 * (np.roll(h, -1, axis=0) - np.roll(h, 1, axis=0))
@@ -40,7 +47,7 @@ def normal_map(
     in cm on 0.1 mm texels: height_scale=10 (mm per unit), texel_size=0.1.
     ``flip_green=True`` gives the DirectX convention (+Y down).
     """
-    h = _as_map(displacement, "displacement").astype(np.float64)
+    h = as_map(displacement, "displacement").astype(np.float64)
     if not texel_size > 0:
         raise ValueError(f"texel_size must be positive; got {texel_size}.")
     k = float(height_scale) / float(texel_size)
@@ -54,7 +61,47 @@ def normal_map(
     return (0.5 * (n + 1.0)).astype(np.float32)
 
 
-def cavity_map(displacement: np.ndarray, *, radius_px: float, wrap: bool = False, depth: Optional[float] = None) -> np.ndarray:
+def gradient_scale(height: np.ndarray, wrap: bool = False) -> float:
+    """Robust slope of a map: the 95th percentile of its gradient magnitude (units per pixel)."""
+    h = as_map(height, "height")
+    step = max(1, int(math.sqrt(h.size / 4_000_000)))  # subsample huge maps
+    dx, dy = _central_differences(h[::step, ::step].astype(np.float32), wrap)
+    return float(max(np.percentile(np.hypot(dx, dy), 95) / step, 1e-12))
+
+
+def auto_exaggeration(height: np.ndarray, wrap: bool = False) -> float:
+    """Height multiplier that makes the 95th-percentile slope 45 degrees, whatever the map's units."""
+    return 1.0 / gradient_scale(height, wrap)
+
+
+def shaded_relief(
+    height: np.ndarray,
+    *,
+    light: Tuple[float, float] = DEFAULT_LIGHT,
+    exaggeration: Exaggeration = "auto",
+    wrap: bool = False,
+) -> np.ndarray:
+    """Lambertian shading of the height field, H x W float32 in [0, 1].
+
+    Normals come from central differences of ``height * exaggeration``;
+    ``"auto"`` picks :func:`auto_exaggeration`. Pass one fixed number to light
+    several maps identically (before/after). ``light`` = (azimuth, altitude) in
+    degrees; azimuth 315 is the cartographic north-west light.
+    """
+    h = as_map(height, "height")
+    k = auto_exaggeration(h, wrap) if exaggeration == "auto" else float(exaggeration)
+    dx, dy = _central_differences(h, wrap)
+    az, alt = math.radians(light[0]), math.radians(light[1])
+    lx, ly, lz = math.sin(az) * math.cos(alt), math.cos(az) * math.cos(alt), math.sin(alt)
+    nx = -dx * np.float32(k)
+    ny = dy * np.float32(k)  # image rows grow downwards; the light's y is up
+    shade = (nx * lx + ny * ly + lz) / np.sqrt(nx * nx + ny * ny + 1.0)
+    return np.clip(shade, 0.0, 1.0).astype(np.float32)
+
+
+def cavity_map(
+    displacement: np.ndarray, *, radius_px: float, wrap: bool = False, depth: Optional[float] = None
+) -> np.ndarray:
     """Cavity map H x W in [0, 1]: 1 on flats and ridges, darker in pores and creases.
 
     Cavity depth is how far a pixel lies below its neighbourhood's mean (a
@@ -63,7 +110,7 @@ def cavity_map(displacement: np.ndarray, *, radius_px: float, wrap: bool = False
     depths, so every map uses its full range). Shaders multiply occlusion and
     specular by it, which is why ridges stay at 1 instead of going bright.
     """
-    h = _as_map(displacement, "displacement").astype(np.float64)
+    h = as_map(displacement, "displacement").astype(np.float64)
     if not radius_px > 0:
         raise ValueError(f"radius_px must be positive; got {radius_px}.")
     below = np.maximum(ndimage.gaussian_filter(h, radius_px, mode="wrap" if wrap else "reflect") - h, 0.0)
@@ -87,14 +134,16 @@ def bands_for_sigma(sigma: float) -> Tuple[float, float, float]:
     return (max(0.5, s / 4.0), s, 4.0 * s)
 
 
-def frequency_bands(displacement: np.ndarray, sigmas: Sequence[float] = (2.0, 8.0, 32.0), wrap: bool = False) -> Dict[str, np.ndarray]:
+def frequency_bands(
+    displacement: np.ndarray, sigmas: Sequence[float] = (2.0, 8.0, 32.0), wrap: bool = False
+) -> Dict[str, np.ndarray]:
     """Split a map into micro, tertiary, secondary and residual bands (H x W float32 each).
 
     With Gaussians G1, G2, G3 of the increasing ``sigmas`` (px):
     micro = x - G1, tertiary = G1 - G2, secondary = G2 - G3, residual = G3, so
     the four sum back to the input (up to float32 rounding).
     """
-    x = _as_map(displacement, "displacement").astype(np.float64)
+    x = as_map(displacement, "displacement").astype(np.float64)
     s = [float(v) for v in sigmas]
     if len(s) != 3 or not (0 < s[0] < s[1] < s[2]):
         raise ValueError(f"sigmas must be three increasing positive numbers; got {tuple(sigmas)}.")

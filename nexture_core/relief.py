@@ -1,76 +1,43 @@
-"""Shaded-relief views of displacement maps, before/after sheets and contact sheets.
+"""Sheets that show displacement maps: before/after, contact sheets, labels, PNG.
 
 A displacement map's fine detail is invisible as grey values (a pore is a
-thousandth of the map's range) but obvious as lit relief. Everything here is
-numpy: images are float32 in [0, 1], H x W (grey) or H x W x 3 (RGB).
+thousandth of the map's range) but obvious as lit relief
+(:func:`nexture_core.lookdev.shaded_relief`); these sheets put such views side
+by side to judge a result. Images are float32 in [0, 1], H x W (grey) or
+H x W x 3 (RGB).
+
+Labels are drawn by OpenImageIO (``ImageBufAlgo.render_text``), already a
+dependency, instead of a font of our own. Its default font comes with the
+build: the PyPI wheels ship DroidSans, which draws headless with no font
+installed on the machine; a build without FreeType or fonts (some hosts' own
+OIIO) leaves the label bars blank with one warning, since a sheet without
+captions still shows the relief. Only sheet-making code imports this module,
+so OpenImageIO is imported at its top.
 """
 
 from __future__ import annotations
 
-import math
+import warnings
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import OpenImageIO as oiio
 
-from .metrics.bands import _as_map, resize_to
+from .io import write_image
+from .lookdev import DEFAULT_LIGHT, auto_exaggeration, shaded_relief
+from .maps import as_map, resize_to
 
-Exaggeration = Union[str, float]
 Crop = Union[None, str, Tuple[int, int, int, int]]
 
-DEFAULT_LIGHT = (315.0, 45.0)  # azimuth (deg, clockwise from up), altitude (deg)
 SHEET_BACKGROUND = 0.12
 LABEL_SCALE_MIN = 2
-
-# ----------------------------------------------------------------- shading
-def _gradients(h: np.ndarray, wrap: bool) -> Tuple[np.ndarray, np.ndarray]:
-    if wrap:
-        return 0.5 * (np.roll(h, -1, 1) - np.roll(h, 1, 1)), 0.5 * (np.roll(h, -1, 0) - np.roll(h, 1, 0))
-    dy, dx = np.gradient(h)
-    return dx, dy
-
-
-def gradient_scale(height: np.ndarray, wrap: bool = False) -> float:
-    """Robust slope of a map: the 95th percentile of its gradient magnitude (units per pixel)."""
-    h = _as_map(height, "height")
-    step = max(1, int(math.sqrt(h.size / 4_000_000)))  # subsample huge maps
-    dx, dy = _gradients(h[::step, ::step].astype(np.float32), wrap)
-    return float(max(np.percentile(np.hypot(dx, dy), 95) / step, 1e-12))
-
-
-def auto_exaggeration(height: np.ndarray, wrap: bool = False) -> float:
-    """Height multiplier that makes the 95th-percentile slope 45 degrees, whatever the map's units."""
-    return 1.0 / gradient_scale(height, wrap)
-
-
-def shaded_relief(
-    height: np.ndarray,
-    *,
-    light: Tuple[float, float] = DEFAULT_LIGHT,
-    exaggeration: Exaggeration = "auto",
-    wrap: bool = False,
-) -> np.ndarray:
-    """Lambertian shading of the height field, H x W float32 in [0, 1].
-
-    Normals come from central differences of ``height * exaggeration``;
-    ``"auto"`` picks :func:`auto_exaggeration`. Pass one fixed number to light
-    several maps identically (before/after). ``light`` = (azimuth, altitude) in
-    degrees; azimuth 315 is the cartographic north-west light.
-    """
-    h = _as_map(height, "height")
-    k = auto_exaggeration(h, wrap) if exaggeration == "auto" else float(exaggeration)
-    dx, dy = _gradients(h, wrap)
-    az, alt = math.radians(light[0]), math.radians(light[1])
-    lx, ly, lz = math.sin(az) * math.cos(alt), math.cos(az) * math.cos(alt), math.sin(alt)
-    nx = -dx * np.float32(k)
-    ny = dy * np.float32(k)  # image rows grow downwards; the light's y is up
-    shade = (nx * lx + ny * ly + lz) / np.sqrt(nx * nx + ny * ny + 1.0)
-    return np.clip(shade, 0.0, 1.0).astype(np.float32)
+LABEL_FONT_PX = 8  # font height per unit of label scale
 
 
 def height_view(x: np.ndarray) -> np.ndarray:
     """Grey view of a map: 0.5th..99.5th percentile stretched to [0, 1] (H x W float32)."""
-    arr = _as_map(x)
+    arr = as_map(x)
     flat = arr.ravel()[:: max(1, arr.size // 1_000_000)]
     lo, hi = np.percentile(flat, [0.5, 99.5])
     return np.clip((arr - lo) / max(float(hi - lo), 1e-12), 0.0, 1.0).astype(np.float32)
@@ -100,45 +67,25 @@ def fit(image: np.ndarray, max_side: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------- labels
-# 5 x 7 bitmap font: one hex byte per row, bit 4 = leftmost column.
-_FONT = {
-    "A": "0E11111F111111", "B": "1E11111E11111E", "C": "0E11101010110E", "D": "1C12111111121C",
-    "E": "1F10101E10101F", "F": "1F10101E101010", "G": "0E11101711110F", "H": "1111111F111111",
-    "I": "0E04040404040E", "J": "0702020202120C", "K": "11121418141211", "L": "1010101010101F",
-    "M": "111B1515111111", "N": "11111915131111", "O": "0E11111111110E", "P": "1E11111E101010",
-    "Q": "0E11111115120D", "R": "1E11111E141211", "S": "0F10100E01011E", "T": "1F040404040404",
-    "U": "1111111111110E", "V": "11111111110A04", "W": "1111111515150A", "X": "11110A040A1111",
-    "Y": "11110A04040404", "Z": "1F01020408101F", "0": "0E11131519110E", "1": "040C040404040E",
-    "2": "0E11010204081F", "3": "1F02040201110E", "4": "02060A121F0202", "5": "1F101E0101110E",
-    "6": "0608101E11110E", "7": "1F010204080808", "8": "0E11110E11110E", "9": "0E11110F01020C",
-    " ": "00000000000000", ".": "00000000000C0C", ",": "000000000C0408", ":": "000C0C000C0C00",
-    "-": "0000001F000000", "_": "0000000000001F", "/": "00010204081000", "(": "02040808080402",
-    ")": "08040202020408", "%": "18190204081303", "+": "0004041F040400", "=": "00001F001F0000",
-    "'": "04040800000000", "!": "04040404040004", "?": "0E110102040004", "x": "0000110A040A11",
-}
-
-
-def text_mask(text: str, scale: int = 2) -> np.ndarray:
-    """Bool mask (7*scale x 6*scale*len) of ``text`` in the built-in 5x7 font (letters shown upper-case)."""
-    glyphs = []
-    for ch in text:
-        code = _FONT.get(ch) or _FONT.get(ch.upper()) or _FONT["?"]
-        rows = [int(code[i : i + 2], 16) for i in range(0, 14, 2)]
-        glyph = np.array([[(r >> (4 - c)) & 1 for c in range(5)] + [0] for r in rows], dtype=bool)
-        glyphs.append(glyph)
-    if not glyphs:
-        return np.zeros((7 * scale, 0), dtype=bool)
-    mask = np.concatenate(glyphs, axis=1)
-    return np.kron(mask, np.ones((scale, scale), dtype=bool)).astype(bool)
-
-
 def label_bar(text: str, width: int, scale: int = LABEL_SCALE_MIN) -> np.ndarray:
-    """A dark H x ``width`` x 3 bar with ``text`` in white (cut to fit), for above a panel."""
-    pad = 2 * scale
-    mask = text_mask(text, scale)[:, : max(0, width - 2 * pad)]
-    bar = np.full((mask.shape[0] + 2 * pad, width, 3), SHEET_BACKGROUND, dtype=np.float32)
-    bar[pad : pad + mask.shape[0], pad : pad + mask.shape[1]][mask] = 1.0
-    return bar
+    """A dark H x ``width`` x 3 bar with ``text`` in white (cut at the right edge), for above a panel.
+
+    ``scale`` sets the size: the font is ``LABEL_FONT_PX * scale`` px high. Drawn
+    with OpenImageIO's text rendering in its default font; a build without
+    FreeType or fonts gives the bar without text and one warning.
+    """
+    size = LABEL_FONT_PX * max(1, int(scale))
+    pad = 2 * max(1, int(scale))
+    height = size + 2 * pad
+    buf = oiio.ImageBuf(oiio.ImageSpec(max(1, int(width)), height, 3, oiio.FLOAT))
+    oiio.ImageBufAlgo.fill(buf, (SHEET_BACKGROUND,) * 3)
+    if text and not oiio.ImageBufAlgo.render_text(buf, pad, pad, text, size, "", (1.0, 1.0, 1.0), "left", "top"):
+        warnings.warn(
+            f"Sheet labels left blank: OpenImageIO cannot draw text here ({buf.geterror() or 'no font'}).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return np.asarray(buf.get_pixels(oiio.FLOAT), dtype=np.float32).reshape(height, -1, 3)[:, :width]
 
 
 def _label_scale(width: int) -> int:
@@ -198,7 +145,9 @@ def contact_sheet(
     return _stack_rows(rows, gap)
 
 
-def _resolve_crop(crop: Crop, shape: Tuple[int, int], downscaled: bool, size: int = 384) -> Optional[Tuple[int, int, int, int]]:
+def _resolve_crop(
+    crop: Crop, shape: Tuple[int, int], downscaled: bool, size: int = 384
+) -> Optional[Tuple[int, int, int, int]]:
     """(x, y, w, h) in output pixels, clipped to the map; "auto": a centred square when the full view shrank."""
     h, w = shape
     if crop is None or (crop == "auto" and not downscaled):
@@ -216,25 +165,25 @@ def _resolve_crop(crop: Crop, shape: Tuple[int, int], downscaled: bool, size: in
 def scale_bar(image: np.ndarray, texel_mm: float) -> np.ndarray:
     """``image`` (grey or RGB, [0, 1]) with a millimetre scale bar in its lower left corner, H x W x 3.
 
-    The bar is the longest of 2, 1, 0.5, 0.2, 0.1 mm that fits a third of the
-    width, so a 1:1 crop says in physical units how big its pores and cells are.
+    The bar is the longest of 5, 2, 1, 0.5, 0.2, 0.1 mm that fits a third of
+    the width, so a 1:1 crop says in physical units how big its pores and cells are.
     """
-    rgb = as_rgb(image).copy()
+    rgb = as_rgb(image)
     h, w = rgb.shape[:2]
     length_mm = next((mm for mm in (5.0, 2.0, 1.0, 0.5, 0.2, 0.1) if mm / texel_mm <= w / 3), None)
     if length_mm is None:
         return rgb
-    px = max(1, int(round(length_mm / texel_mm)))
     scale = _label_scale(w)
-    label = text_mask(f"{length_mm:g} mm", scale)
-    pad, thick = 3 * scale, 2 * scale
-    y0 = h - pad - thick
-    x0 = pad
-    rgb[y0 - pad // 2 - label.shape[0] - scale : y0 + thick + scale, x0 - scale : x0 + max(px, label.shape[1]) + scale] *= 0.35
-    rgb[y0 : y0 + thick, x0 : x0 + px] = 1.0
-    top = y0 - pad // 2 - label.shape[0]
-    rgb[top : top + label.shape[0], x0 : x0 + label.shape[1]][label[: h - top, : w - x0]] = 1.0
-    return rgb
+    px = max(1, int(round(length_mm / texel_mm)))
+    size, pad, thick = LABEL_FONT_PX * scale, 3 * scale, 2 * scale
+    box_w, box_h = min(w, max(px, 4 * size) + 2 * pad), min(h, size + thick + 3 * pad)
+    buf = oiio.ImageBuf(oiio.ImageSpec(w, h, 3, oiio.FLOAT))
+    buf.set_pixels(oiio.ROI(), np.ascontiguousarray(rgb, dtype=np.float32))
+    corner = oiio.ROI(0, box_w, h - box_h, h, 0, 1, 0, 3)
+    oiio.ImageBufAlgo.fill(buf, (SHEET_BACKGROUND,) * 3, corner)
+    oiio.ImageBufAlgo.fill(buf, (1.0, 1.0, 1.0), oiio.ROI(pad, pad + px, h - pad - thick, h - pad, 0, 1, 0, 3))
+    oiio.ImageBufAlgo.render_text(buf, pad, h - box_h + pad, f"{length_mm:g} mm", size, "", (1.0, 1.0, 1.0), "left", "top")
+    return np.asarray(buf.get_pixels(oiio.FLOAT), dtype=np.float32).reshape(h, w, 3)
 
 
 def before_after(
@@ -260,8 +209,8 @@ def before_after(
     bar when ``texel_mm`` (mm per output texel) is known. ``pattern`` names the
     pattern in the "after" label.
     """
-    after = _as_map(output, "output")
-    before = _as_map(input, "input")
+    after = as_map(output, "output")
+    before = as_map(input, "input")
     if before.shape != after.shape:
         before = resize_to(before, after.shape)
     k = auto_exaggeration(after, wrap)
@@ -270,7 +219,7 @@ def before_after(
     downscaled = fulls[1].shape != shaded[1].shape
     names = ["before", f"after: {pattern}" if pattern else "after"]
     suffix = " (whole map)" if downscaled else ""
-    tiles = [(n + suffix, f) for n, f in zip(names, fulls)]
+    tiles = [(n + suffix, f) for n, f in zip(names, fulls, strict=True)]
     box = _resolve_crop(crop, after.shape, downscaled)
     sheet = contact_sheet(tiles, columns=2, labels=labels)
     if box is None:
@@ -278,7 +227,7 @@ def before_after(
     x, y, cw, ch = box
     k_crop = auto_exaggeration(after[y : y + ch, x : x + cw], wrap=False)
     crops = []
-    for n, m in zip(names, (before, after)):
+    for n, m in zip(names, (before, after), strict=True):
         lit = shaded_relief(m[y : y + ch, x : x + cw], light=light, exaggeration=k_crop)
         crops.append((f"{n} 1:1", scale_bar(lit, texel_mm) if texel_mm else lit))
     return _stack_rows([sheet, contact_sheet(crops, columns=2, labels=labels)], gap=4)
@@ -289,8 +238,6 @@ def save_png(path: Union[str, Path], image: np.ndarray, *, protect: Iterable[Uni
 
     Raises OutputError (from nexture_core.io) when the path is protected or unwritable.
     """
-    from .io import write_image
-
     arr = np.asarray(image, dtype=np.float32)
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
@@ -298,22 +245,8 @@ def save_png(path: Union[str, Path], image: np.ndarray, *, protect: Iterable[Uni
     return write_image(Path(path), arr, dtype="uint8", protect=tuple(protect))
 
 
-def write_before_after(path: Union[str, Path], input: np.ndarray, output: np.ndarray, *, protect: Iterable[Union[str, Path]] = (), **kwargs) -> Path:
+def write_before_after(
+    path: Union[str, Path], input: np.ndarray, output: np.ndarray, *, protect: Iterable[Union[str, Path]] = (), **kwargs
+) -> Path:
     """:func:`before_after` written as an 8-bit PNG (atomic); ``kwargs`` go to before_after."""
     return save_png(path, before_after(input, output, **kwargs), protect=protect)
-
-
-def maps_sheet(maps: Sequence[Tuple[str, np.ndarray]], *, columns: Optional[int] = None, max_side: int = 512) -> np.ndarray:
-    """The "extra maps" sheet: each (name, map) shown side by side, each fitted to ``max_side``.
-
-    One-channel maps named like displacement or height are shown as shaded
-    relief; other one-channel maps (cavity, specular) and RGB maps (albedo,
-    normal) as they are, clipped to [0, 1].
-    """
-    tiles: List[Tuple[str, np.ndarray]] = []
-    for name, m in maps:
-        arr = np.asarray(m, dtype=np.float32)
-        if arr.ndim == 2 and any(w in name.lower() for w in ("displacement", "height", "input", "output")):
-            arr = shaded_relief(arr)
-        tiles.append((name, fit(arr, max_side)))
-    return contact_sheet(tiles, columns or len(tiles))

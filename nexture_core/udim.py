@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from scipy.ndimage import gaussian_filter
 
 from .errors import InputError, OutputError, SettingsError
 
-UDIM_TOKENS = ("<UDIM>", "%(UDIM)d")
 UVTILE_TOKEN = "<UVTILE>"
 JOIN_MODES = ("auto", "on", "off")
 FIRST_UDIM = 1001
@@ -52,14 +51,14 @@ class Tile:
     path: Path
 
     @staticmethod
-    def from_number(number: int, path: Union[str, Path] = "") -> "Tile":
+    def from_number(number: int, path: Union[str, Path] = "") -> Tile:
         if not 1001 <= number <= 1999 or (number - FIRST_UDIM) % 10 > 9:
             raise InputError(f"{number} is not a UDIM tile number; UDIMs run from 1001 to 1999.")
         u, v = (number - FIRST_UDIM) % 10, (number - FIRST_UDIM) // 10
         return Tile(number, u, v, Path(path))
 
     @staticmethod
-    def from_uv(u: int, v: int, path: Union[str, Path] = "") -> "Tile":
+    def from_uv(u: int, v: int, path: Union[str, Path] = "") -> Tile:
         if not (0 <= u <= 9 and 0 <= v <= 99):
             raise InputError(f"Tile u{u + 1}_v{v + 1} is outside the UDIM range (u 1-10, v 1-100).")
         return Tile(FIRST_UDIM + u + 10 * v, u, v, Path(path))
@@ -109,7 +108,9 @@ def output_path_for(template: Union[str, Path], tile: Tile) -> str:
     """
     text = str(template)
     if not _TOKEN_RE.search(text):
-        raise OutputError(f"Output {text!r} has no <UDIM> or <UVTILE> token; every tile would write the same file (e.g. use 'out/face_{{pattern}}.<UDIM>.exr').")
+        raise OutputError(
+            f"Output {text!r} has no <UDIM> or <UVTILE> token; every tile would write the same file (e.g. use 'out/face_{{pattern}}.<UDIM>.exr')."
+        )
 
     def sub(m: re.Match) -> str:
         return f"u{tile.u + 1}_v{tile.v + 1}" if m.group(0).upper() == UVTILE_TOKEN else str(tile.number)
@@ -156,11 +157,11 @@ def find_tiles(pattern_path: Union[str, Path]) -> List[Tile]:
     return sorted(tiles, key=lambda t: t.number)
 
 
-def _name_regex(name: str) -> "re.Pattern[str]":
+def _name_regex(name: str) -> re.Pattern[str]:
     parts = []
     last = 0
     for m in _TOKEN_RE.finditer(name):
-        parts.append(re.escape(name[last:m.start()]))
+        parts.append(re.escape(name[last : m.start()]))
         if m.group(0).upper() == UVTILE_TOKEN:
             parts.append(r"u(?P<u>\d{1,2})_v(?P<v>\d{1,3})")
         else:
@@ -251,7 +252,9 @@ def edges_join(near: np.ndarray, far: np.ndarray) -> bool:
     return bool(step_ok and curv_ok)
 
 
-def find_joins(tiles: Sequence[Tile], mode: str, profiles: Callable[[Tile], Dict[str, np.ndarray]]) -> Dict[int, Tuple[str, ...]]:
+def find_joins(
+    tiles: Sequence[Tile], mode: str, profiles: Callable[[Tile], Dict[str, np.ndarray]]
+) -> Dict[int, Tuple[str, ...]]:
     """For each tile, the sides joined to a neighbour in the set: ``{udim: ("right", ...)}``.
 
     ``mode``: "off" joins nothing, "on" every pair of neighbours with equal edge
@@ -290,7 +293,12 @@ def margin_for(height: int, width: int) -> int:
     return max(16, (min(height, width) // 8) // 8 * 8)
 
 
-def extend_with_context(tile_map: np.ndarray, neighbours: Dict[str, np.ndarray], margin: int, diagonals: Optional[Dict[Tuple[str, str], np.ndarray]] = None) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
+def extend_with_context(
+    tile_map: np.ndarray,
+    neighbours: Dict[str, np.ndarray],
+    margin: int,
+    diagonals: Optional[Dict[Tuple[str, str], np.ndarray]] = None,
+) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
     """The tile plus a ``margin`` strip of each joined neighbour's input.
 
     ``tile_map``: H x W (or H x W x C); ``neighbours[side]``: that neighbour's whole
@@ -307,15 +315,17 @@ def extend_with_context(tile_map: np.ndarray, neighbours: Dict[str, np.ndarray],
         if other is None:  # no such neighbour map (a companion shared by all tiles): keep the mirror
             continue
         if other.shape[:2] != tile_map.shape[:2]:
-            raise InputError(f"Joined tiles must have the same size; got {other.shape[1]}x{other.shape[0]} beside {w}x{h}.")
+            raise InputError(
+                f"Joined tiles must have the same size; got {other.shape[1]}x{other.shape[0]} beside {w}x{h}."
+            )
         if side == "left":
-            out[top:top + h, :left] = other[:, w - left:]
+            out[top : top + h, :left] = other[:, w - left :]
         elif side == "right":
-            out[top:top + h, left + w:] = other[:, :right]
+            out[top : top + h, left + w :] = other[:, :right]
         elif side == "top":
-            out[:top, left:left + w] = other[h - top:]
+            out[:top, left : left + w] = other[h - top :]
         else:
-            out[top + h:, left:left + w] = other[:bottom]
+            out[top + h :, left : left + w] = other[:bottom]
     for (vert, horiz), other in (diagonals or {}).items():
         if other is None or vert not in neighbours or horiz not in neighbours:
             continue
@@ -331,7 +341,7 @@ def crop_margins(extended: np.ndarray, margins: Tuple[int, int, int, int], facto
     """The tile's own part of an extended map; ``factor`` is the output's upscale."""
     top, bottom, left, right = (x * factor for x in margins)
     h, w = extended.shape[:2]
-    return extended[top:h - bottom, left:w - right]
+    return extended[top : h - bottom, left : w - right]
 
 
 def _fade_weights(band: int) -> np.ndarray:
@@ -340,7 +350,14 @@ def _fade_weights(band: int) -> np.ndarray:
     return (0.5 + 0.5 * np.cos(np.pi * x)).astype(np.float32)
 
 
-def blend_edges(own: np.ndarray, own_margins: Tuple[int, int, int, int], others: Dict[str, Tuple[np.ndarray, Tuple[int, int, int, int]]], band: int, factor: int = 1, detail_sigma: float = 2.0) -> np.ndarray:
+def blend_edges(
+    own: np.ndarray,
+    own_margins: Tuple[int, int, int, int],
+    others: Dict[str, Tuple[np.ndarray, Tuple[int, int, int, int]]],
+    band: int,
+    factor: int = 1,
+    detail_sigma: float = 2.0,
+) -> np.ndarray:
     """The tile's final output: its own synthesis, cross-faded at each joined edge with the neighbour's.
 
     ``own``: this tile's extended output (margins ``own_margins`` in input px, times
@@ -365,8 +382,11 @@ def blend_edges(own: np.ndarray, own_margins: Tuple[int, int, int, int], others:
         theirs_c, m_theirs = _canonical(other, other_margins, _OPPOSITE[side], factor, flip=True)
         if m_ours[3] < band or m_theirs[2] < band:
             raise InputError(f"The context margin is narrower than the {band} px blend band.")
-        mine = ours_c[m_ours[0]:ours_c.shape[0] - m_ours[1], ours_c.shape[1] - m_ours[3] - band:ours_c.shape[1] - m_ours[3] + band]
-        theirs = theirs_c[m_theirs[0]:theirs_c.shape[0] - m_theirs[1], m_theirs[2] - band:m_theirs[2] + band]
+        mine = ours_c[
+            m_ours[0] : ours_c.shape[0] - m_ours[1],
+            ours_c.shape[1] - m_ours[3] - band : ours_c.shape[1] - m_ours[3] + band,
+        ]
+        theirs = theirs_c[m_theirs[0] : theirs_c.shape[0] - m_theirs[1], m_theirs[2] - band : m_theirs[2] + band]
         field = _fade(mine, theirs, band, detail_sigma)
         _set_strip(tile, side, band, _from_canonical(field[:, :band], side))
     return tile
@@ -405,10 +425,8 @@ def _from_canonical(strip: np.ndarray, side: str) -> np.ndarray:
 
 def _fade(mine: np.ndarray, theirs: np.ndarray, band: int, detail_sigma: float) -> np.ndarray:
     """Cross-fade over 2 x band columns (ours first), keeping the detail amplitude."""
-    from scipy.ndimage import gaussian_filter
-
     weights = _fade_weights(band)
-    norm = np.sqrt(weights ** 2 + (1 - weights) ** 2)
+    norm = np.sqrt(weights**2 + (1 - weights) ** 2)
     shape = (1, -1) + (1,) * (mine.ndim - 2)
     wts, nrm = weights.reshape(shape), norm.reshape(shape)
     mixed = (wts * mine + (1 - wts) * theirs).astype(np.float64)
@@ -426,58 +444,3 @@ def _set_strip(tile: np.ndarray, side: str, band: int, value: np.ndarray) -> Non
         tile[:band] = value
     else:
         tile[-band:] = value
-
-
-def edge_step_score(first: np.ndarray, second: np.ndarray, axis: int = 1) -> float:
-    """How visible the seam between two adjacent maps is; ~1 means no step.
-
-    ``first`` is left of (``axis=1``) or above (``axis=0``) ``second``. The score is
-    the mean |difference| across the shared edge over the mean |difference| between
-    adjacent interior lines of both maps.
-    """
-    a = np.asarray(first, dtype=np.float64)
-    b = np.asarray(second, dtype=np.float64)
-    if a.ndim == 3:
-        a, b = a[..., 0], b[..., 0]
-    if axis == 0:
-        a, b = a.T, b.T
-    if a.shape[0] != b.shape[0]:
-        raise InputError(f"Maps of {a.shape[0]} and {b.shape[0]} px along the edge cannot be compared.")
-    across = float(np.abs(b[:, 0] - a[:, -1]).mean())
-    interior = np.concatenate([np.abs(np.diff(a, axis=1)).mean(axis=0), np.abs(np.diff(b, axis=1)).mean(axis=0)])
-    ref = float(interior.mean())
-    return across / ref if ref > 0 else (0.0 if across == 0 else float("inf"))
-
-
-# ------------------------------------------------------------------- one set
-def run_udim_set(request, progress=None, cancel: Optional[threading.Event] = None, joins: str = "auto") -> List[Path]:
-    """Synthesize every tile of ``request.input`` (a UDIM pattern) on this machine; returns the paths.
-
-    Each tile uses ``tile_seed(request.settings.seed, udim)``; outputs follow
-    ``request.output`` with the same tile token (default
-    ``{name}_{pattern}_{map}.<UDIM>.{ext}`` beside the input). Masks, the id map and
-    base maps may be UDIM patterns too. Joined edges are handled as in a batch.
-    Raises InputError/OutputError/SettingsError before any work, Cancelled when asked,
-    and a NextureError naming the tiles that failed.
-    """
-    from .batch import run_batch
-    from .batch.jobfile import BatchJob, item_from_request
-
-    item = item_from_request(request, joins=joins)
-    job = BatchJob(path=None, items=[item], retries=0)
-    report = run_batch(job, engine="local", progress=progress, cancel=cancel, use_manifest=False, log=None)
-    report.raise_for_failures()
-    return [Path(p) for p in report.outputs()]
-
-
-def iter_pairs(joined: Dict[int, Iterable[str]]) -> List[Tuple[int, int, str]]:
-    """Each joined pair once, as (first udim, second udim, side of the first)."""
-    pairs = []
-    for number, sides in sorted(joined.items()):
-        t = Tile.from_number(number)
-        for side in sides:
-            if side in ("right", "top"):
-                n = neighbour_number(t, side)
-                if n is not None:
-                    pairs.append((number, n, side))
-    return pairs

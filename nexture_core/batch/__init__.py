@@ -3,29 +3,43 @@
 ``run_batch(job, engine)`` plans the tasks (:mod:`.plan`), skips those the resume
 manifest (:mod:`.manifest`) records as finished with the same inputs and
 settings, runs the rest with the chosen engine (:mod:`.local`, :mod:`.ray_engine`)
-and records each success as it arrives.
+and records each success as it arrives. ``run_udim_set(request)`` is the same
+for one UDIM set given as a file request (``nexture synth face.<UDIM>.exr``).
+Ray is imported only when the Ray engine runs (seconds of start-up).
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from ..errors import NextureError, SettingsError
+from ..errors import Cancelled, NextureError, SettingsError
 from ..progress import ProgressFn
-from .jobfile import BatchJob, WorkItem, load_job
-from .local import Outcome, Runner, run_local
+from .jobfile import BatchJob, WorkItem, item_from_request, load_job
+from .local import run_local
 from .manifest import Manifests, digest_inputs, fingerprint
+from .outcome import Outcome, Runner
 from .plan import Task, plan_job
 from .tasks import run_task, scratch_folders
 
 ENGINES = ("local", "ray")
 FINGERPRINT_VERSION = 1
 
-__all__ = ["BatchJob", "BatchReport", "WorkItem", "load_job", "plan_job", "run_batch", "run_task", "Task", "Outcome"]
+__all__ = [
+    "BatchJob",
+    "BatchReport",
+    "WorkItem",
+    "load_job",
+    "plan_job",
+    "run_batch",
+    "run_udim_set",
+    "run_task",
+    "Task",
+    "Outcome",
+]
 
 
 @dataclass
@@ -64,8 +78,6 @@ class BatchReport:
             first = self.failed[0]
             others = f" ({len(self.failed) - 1} more task(s) failed too)" if len(self.failed) > 1 else ""
             if first.status == "cancelled":
-                from ..errors import Cancelled
-
                 raise Cancelled()
             raise NextureError(f"{first.task.label}: {first.error}{others}")
 
@@ -116,58 +128,113 @@ def run_batch(
     """
     if engine not in ENGINES:
         raise SettingsError(f"--engine {engine!r} is unknown; use 'local' or 'ray'.")
-    runner = runner or run_task
     tasks = plan_job(job)
     manifests = Manifests()
     _fingerprints(tasks, manifests)
     report = BatchReport(tasks=tasks)
+    pending = _tasks_to_run(tasks, manifests, report, skip_done=use_manifest and not force)
+    if use_manifest:
+        manifests.save_all()  # the file-digest cache, even if nothing runs
+    if log is not None and report.skipped:
+        log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
+    # The local engine reports progress per task itself; Ray's is counted here, task by task.
+    recorder = _Recorder(
+        report, manifests if use_manifest else None, len(pending), log, progress if engine == "ray" else None
+    )
+    if engine == "local":
+        report.outcomes = run_local(
+            pending,
+            runner or run_task,
+            retries=job.retries,
+            slots=slots,
+            progress=progress,
+            cancel=cancel,
+            on_done=recorder,
+        )
+    else:
+        from .ray_engine import run_ray  # imports Ray, seconds of start-up
+
+        report.outcomes = run_ray(pending, runner or run_task, retries=job.retries, address=address, on_done=recorder)
+    if not keep_scratch:
+        _clean_scratch(tasks, report)
+    return report
+
+
+def _tasks_to_run(tasks: List[Task], manifests: Manifests, report: BatchReport, skip_done: bool) -> List[Task]:
+    """The tasks still to do; with ``skip_done`` those the manifest records as done go to ``report.skipped``."""
     pending: List[Task] = []
     for t in tasks:
         m = manifests.for_folder(t.folder)
-        if use_manifest and not force and m.is_done(t.id, t.fingerprint):
+        if skip_done and m.is_done(t.id, t.fingerprint):
             report.skipped.append(t.id)
             report.recorded[t.id] = list(m.tasks[t.id]["outputs"])
         else:
             pending.append(t)
-    pending = _drop_unneeded_contexts(pending, report.skipped)
-    if use_manifest:
-        manifests.save_all()  # the file-digest cache, even if nothing runs
-    lock = threading.Lock()
-    finished = [0]
-    total = len(pending)
-    if log is not None and report.skipped:
-        log(f"skipping {len(report.skipped)} task(s) already done (see .nexture-manifest.json)")
+    return _drop_unneeded_contexts(pending, report.skipped)
 
-    def on_done(outcome: Outcome) -> None:
-        with lock:
-            finished[0] += 1
-            t = outcome.task
-            m = manifests.for_folder(t.folder)
+
+class _Recorder:
+    """Called as each task ends (from any thread): fills the report, the manifest, the log and Ray's progress."""
+
+    def __init__(
+        self, report: BatchReport, manifests: Optional[Manifests], total: int, log, progress: Optional[ProgressFn]
+    ) -> None:
+        self.report = report
+        self.manifests = manifests
+        self.total = total
+        self.log = log
+        self.progress = progress
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.count += 1
             if outcome.ok:
-                report.recorded[t.id] = outcome.outputs
-                if use_manifest:
-                    m.record(t.id, t.fingerprint, outcome.outputs, outcome.seconds)
-            elif use_manifest:
-                m.forget(t.id)
-            if use_manifest:
-                m.save()
-            if log is not None:
-                if outcome.ok:
-                    log(f"[{finished[0]}/{total}] done   {t.label}  {outcome.seconds:.1f} s")
-                else:
-                    log(f"[{finished[0]}/{total}] {outcome.status.upper():6s} {t.label}: {outcome.error}")
-            if engine == "ray" and progress is not None:
-                progress(finished[0] / max(1, total), f"{finished[0]}/{total} tasks", None)
+                self.report.recorded[outcome.task.id] = outcome.outputs
+            self._save(outcome)
+            self._log(outcome)
+            if self.progress is not None:
+                self.progress(self.count / max(1, self.total), f"{self.count}/{self.total} tasks", None)
 
-    if engine == "local":
-        report.outcomes = run_local(pending, runner, retries=job.retries, slots=slots, progress=progress, cancel=cancel, on_done=on_done)
-    else:
-        from .ray_engine import run_ray
+    def _save(self, outcome: Outcome) -> None:
+        if self.manifests is None:
+            return
+        t = outcome.task
+        m = self.manifests.for_folder(t.folder)
+        if outcome.ok:
+            m.record(t.id, t.fingerprint, outcome.outputs, outcome.seconds)
+        else:
+            m.forget(t.id)
+        m.save()
 
-        report.outcomes = run_ray(pending, runner, retries=job.retries, address=address, on_done=on_done)
-    if not keep_scratch:
-        _clean_scratch(tasks, report)
-    return report
+    def _log(self, outcome: Outcome) -> None:
+        if self.log is None:
+            return
+        where = f"[{self.count}/{self.total}]"
+        if outcome.ok:
+            self.log(f"{where} done   {outcome.task.label}  {outcome.seconds:.1f} s")
+        else:
+            self.log(f"{where} {outcome.status.upper():6s} {outcome.task.label}: {outcome.error}")
+
+
+def run_udim_set(
+    request, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, joins: str = "auto"
+) -> List[Path]:
+    """Synthesize every tile of ``request.input`` (a UDIM pattern) on this machine; returns the paths.
+
+    Each tile uses ``udim.tile_seed(request.settings.seed, udim)``; outputs follow
+    ``request.output`` with the same tile token (default
+    ``{name}_{pattern}_{map}.<UDIM>.{ext}`` beside the input). Masks, the id map and
+    base maps may be UDIM patterns too. Joined edges are handled as in a batch.
+    Raises InputError/OutputError/SettingsError before any work, Cancelled when asked,
+    and a NextureError naming the tiles that failed.
+    """
+    item = item_from_request(request, joins=joins)
+    job = BatchJob(path=None, items=[item], retries=0)
+    report = run_batch(job, engine="local", progress=progress, cancel=cancel, use_manifest=False, log=None)
+    report.raise_for_failures()
+    return [Path(p) for p in report.outputs()]
 
 
 def _drop_unneeded_contexts(pending: List[Task], skipped: List[str]) -> List[Task]:
@@ -185,30 +252,10 @@ def _clean_scratch(tasks: List[Task], report: BatchReport) -> None:
         if joins and all(t.id in ok for t in joins):
             for folder in folders:
                 shutil.rmtree(folder, ignore_errors=True)
-            for parent in sorted({f.parent for f in folders} | {f.parent.parent for f in folders}, key=lambda p: -len(p.parts)):
+            for parent in sorted(
+                {f.parent for f in folders} | {f.parent.parent for f in folders}, key=lambda p: -len(p.parts)
+            ):
                 try:
                     parent.rmdir()  # only when empty
                 except OSError:
                     pass
-
-
-def terminal_progress(enabled: bool) -> Optional[ProgressFn]:
-    """One progress bar for the whole batch on stderr (None when not wanted)."""
-    if not enabled:
-        return None
-    import time
-
-    state = {"last": 0.0, "start": time.monotonic()}
-
-    def bar(fraction: float, stage: str, preview=None) -> None:
-        now = time.monotonic()
-        if now - state["last"] < 0.2 and fraction < 1.0:
-            return
-        state["last"] = now
-        filled = "#" * int(30 * fraction)
-        elapsed = now - state["start"]
-        eta = f"{elapsed * (1 - fraction) / fraction:6.0f}s left" if fraction > 0.02 else " " * 12
-        sys.stderr.write(f"\r[{filled:<30}] {fraction * 100:5.1f}% {eta}  {stage[:50]:<50}")
-        sys.stderr.flush()
-
-    return bar

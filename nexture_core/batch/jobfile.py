@@ -19,6 +19,8 @@ A job file::
     strength = 1.2
 
 Every problem is a :class:`SettingsError` naming the file, the item and the key.
+``nexture_core.api`` (torch) is imported only when a request is built, so
+validating a job (``--dry-run``) stays quick.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..errors import InputError, NextureError, OutputError, SettingsError
-from ..settings import Settings
 from .. import udim
+from ..errors import InputError, NextureError, OutputError, SettingsError
+from ..patterns import DEFAULT_PATTERN, load_bank
+from ..settings import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,8 +45,23 @@ else:  # pragma: no cover
 DEFAULT_RETRIES = 2
 SETTINGS_FIELDS = tuple(f.name for f in dataclasses.fields(Settings) if f.name != "extra")
 ITEM_KEYS = (
-    "name", "input", "patterns", "pattern", "output", "masks", "id_map", "id_values", "base_albedo",
-    "base_specular", "channel", "part", "nan", "format", "dtype", "joins", "settings",
+    "name",
+    "input",
+    "patterns",
+    "pattern",
+    "output",
+    "masks",
+    "id_map",
+    "id_values",
+    "base_albedo",
+    "base_specular",
+    "channel",
+    "part",
+    "nan",
+    "format",
+    "dtype",
+    "joins",
+    "settings",
 )
 BATCH_KEYS = ("retries", "joins")
 TOP_KEYS = ("batch", "settings", "item")
@@ -93,26 +111,41 @@ class WorkItem:
 
     def request_for(self, tile: Optional[udim.Tile]):
         """The file-level request of one tile (or of the single map when ``tile`` is None)."""
-        from ..api import FileRequest
+        from ..api import FileRequest  # torch
 
         if tile is None:
             return FileRequest(
-                input=self.input, patterns=list(self.patterns), settings=self.settings, output=self.output,
-                channel=self.channel, part=self.part, masks=self.masks, id_map=self.id_map, id_values=self.id_values,
-                base_albedo=self.base_albedo, base_specular=self.base_specular, nan=self.nan,
-                output_format=self.output_format, output_dtype=self.output_dtype,
+                input=self.input,
+                patterns=list(self.patterns),
+                settings=self.settings,
+                output=self.output,
+                channel=self.channel,
+                part=self.part,
+                masks=self.masks,
+                id_map=self.id_map,
+                id_values=self.id_values,
+                base_albedo=self.base_albedo,
+                base_specular=self.base_specular,
+                nan=self.nan,
+                output_format=self.output_format,
+                output_dtype=self.output_dtype,
             )
         template = self.output_template()
         return FileRequest(
-            input=str(tile.path), patterns=list(self.patterns),
+            input=str(tile.path),
+            patterns=list(self.patterns),
             settings=self.settings.replace(seed=udim.tile_seed(self.settings.seed, tile.number)),
             output=udim.output_path_for(template, tile) if template else None,
-            channel=self.channel, part=self.part,
+            channel=self.channel,
+            part=self.part,
             masks=[udim.resolve_for_tile(m, tile) for m in self.masks] if self.masks else None,
-            id_map=udim.resolve_for_tile(self.id_map, tile), id_values=self.id_values,
+            id_map=udim.resolve_for_tile(self.id_map, tile),
+            id_values=self.id_values,
             base_albedo=udim.resolve_for_tile(self.base_albedo, tile),
             base_specular=udim.resolve_for_tile(self.base_specular, tile),
-            nan=self.nan, output_format=self.output_format, output_dtype=self.output_dtype,
+            nan=self.nan,
+            output_format=self.output_format,
+            output_dtype=self.output_dtype,
         )
 
 
@@ -132,13 +165,21 @@ def item_from_request(request, joins: str = "auto", name: Optional[str] = None) 
     src = str(request.input)
     return WorkItem(
         name=name or (udim.set_name(src) if udim.is_udim_path(src) else Path(src).stem),
-        input=src, patterns=list(request.patterns), settings=request.settings.validated(), output=request.output,
+        input=src,
+        patterns=list(request.patterns),
+        settings=request.settings.validated(),
+        output=request.output,
         masks=[str(m) for m in request.masks] if request.masks else None,
-        id_map=str(request.id_map) if request.id_map else None, id_values=request.id_values,
+        id_map=str(request.id_map) if request.id_map else None,
+        id_values=request.id_values,
         base_albedo=str(request.base_albedo) if request.base_albedo else None,
         base_specular=str(request.base_specular) if request.base_specular else None,
-        channel=request.channel, part=request.part, nan=request.nan,
-        output_format=request.output_format, output_dtype=request.output_dtype, joins=joins,
+        channel=request.channel,
+        part=request.part,
+        nan=request.nan,
+        output_format=request.output_format,
+        output_dtype=request.output_dtype,
+        joins=joins,
     )
 
 
@@ -177,7 +218,9 @@ def parse_job(data: Dict[str, Any], path: Path, check_files: bool = True) -> Bat
     for index, raw in enumerate(raw_items, start=1):
         item = _parse_item(raw, index, defaults, default_joins, path, check_files)
         if item.name in names:
-            raise SettingsError(f"{where}: item {index}: name {item.name!r} is used twice; give each item its own name.")
+            raise SettingsError(
+                f"{where}: item {index}: name {item.name!r} is used twice; give each item its own name."
+            )
         names.add(item.name)
         items.append(item)
     job = BatchJob(path=path.resolve(), items=items, retries=retries)
@@ -206,10 +249,6 @@ def _parse_item(raw: Any, index: int, defaults: dict, default_joins: str, path: 
     if isinstance(patterns, str):
         patterns = [patterns]
     if patterns is None:
-        try:
-            from ..patterns import DEFAULT_PATTERN
-        except ImportError:
-            DEFAULT_PATTERN = "cheek"
         patterns = [DEFAULT_PATTERN]
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise SettingsError(f"{where}: 'patterns' must be a list of pattern ids, e.g. [\"cheek\"].")
@@ -218,24 +257,38 @@ def _parse_item(raw: Any, index: int, defaults: dict, default_joins: str, path: 
         if not isinstance(masks, list) or not all(isinstance(m, str) for m in masks):
             raise SettingsError(f"{where}: 'masks' must be a list of file paths, one per pattern.")
         if len(masks) != len(patterns):
-            raise SettingsError(f"{where}: 'masks' has {len(masks)} file(s) for {len(patterns)} pattern(s); give one mask per pattern, in order.")
+            raise SettingsError(
+                f"{where}: 'masks' has {len(masks)} file(s) for {len(patterns)} pattern(s); give one mask per pattern, in order."
+            )
         masks = [_path(m, base, where, "masks") for m in masks]
     if masks and "id_map" in values:
         raise SettingsError(f"{where}: give 'masks' or 'id_map', not both.")
     id_values = raw.get("id_values")
-    if id_values is not None and (not isinstance(id_values, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in id_values)):
+    if id_values is not None and (
+        not isinstance(id_values, list)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in id_values)
+    ):
         raise SettingsError(f"{where}: 'id_values' must be a list of numbers, one per pattern.")
     own_settings = _table(raw.get("settings", {}), str(path), f"{label} settings")
     _unknown(own_settings, SETTINGS_FIELDS, str(path), f"{label} settings")
     settings = _settings({**defaults, **own_settings}, where)
     item = WorkItem(
         name=_name(raw, values["input"], where),
-        input=values["input"], patterns=patterns, settings=settings, output=values.get("output"), masks=masks,
-        id_map=values.get("id_map"), id_values=[float(v) for v in id_values] if id_values else None,
-        base_albedo=values.get("base_albedo"), base_specular=values.get("base_specular"),
-        channel=_opt_str(raw, "channel", where), part=_part(raw.get("part"), where),
-        nan=_choice(raw, "nan", NAN_MODES, "error", where), output_format=_choice(raw, "format", FORMATS, None, where),
-        output_dtype=_choice(raw, "dtype", DTYPES, None, where), joins=_joins(raw.get("joins", default_joins), where, label),
+        input=values["input"],
+        patterns=patterns,
+        settings=settings,
+        output=values.get("output"),
+        masks=masks,
+        id_map=values.get("id_map"),
+        id_values=[float(v) for v in id_values] if id_values else None,
+        base_albedo=values.get("base_albedo"),
+        base_specular=values.get("base_specular"),
+        channel=_opt_str(raw, "channel", where),
+        part=_part(raw.get("part"), where),
+        nan=_choice(raw, "nan", NAN_MODES, "error", where),
+        output_format=_choice(raw, "format", FORMATS, None, where),
+        output_dtype=_choice(raw, "dtype", DTYPES, None, where),
+        joins=_joins(raw.get("joins", default_joins), where, label),
     )
     _check_patterns(item, where)
     if check_files:
@@ -250,7 +303,7 @@ def _settings(values: dict, where: str) -> Settings:
         if isinstance(maps, str):
             maps = [m.strip() for m in maps.split(",") if m.strip()]
         if not isinstance(maps, list):
-            raise SettingsError(f"{where}: settings key 'maps' must be a list such as [\"displacement\", \"normal\"].")
+            raise SettingsError(f'{where}: settings key \'maps\' must be a list such as ["displacement", "normal"].')
         kwargs["maps"] = tuple(maps)
     types = {f.name: f.type for f in dataclasses.fields(Settings)}
     for key, value in kwargs.items():
@@ -275,10 +328,6 @@ def _settings(values: dict, where: str) -> Settings:
 
 
 def _check_patterns(item: WorkItem, where: str) -> None:
-    try:
-        from ..patterns import load_bank
-    except ImportError:  # the bank is optional in stripped installs; the task will say
-        return
     bank = load_bank()
     for pid in item.patterns:
         try:
@@ -296,8 +345,12 @@ def _check_files(item: WorkItem, where: str) -> None:
     if not item.is_set and not Path(item.input).is_file():
         raise InputError(f"{where}: key 'input': {item.input} does not exist.")
     if item.is_set and item.output is not None and not udim.is_udim_path(item.output):
-        raise SettingsError(f"{where}: key 'output': {item.output!r} has no <UDIM> or <UVTILE> token, so every tile would write the same file.")
-    companions = [("masks", m) for m in (item.masks or [])] + [(k, getattr(item, k)) for k in ("id_map", "base_albedo", "base_specular") if getattr(item, k)]
+        raise SettingsError(
+            f"{where}: key 'output': {item.output!r} has no <UDIM> or <UVTILE> token, so every tile would write the same file."
+        )
+    companions = [("masks", m) for m in (item.masks or [])] + [
+        (k, getattr(item, k)) for k in ("id_map", "base_albedo", "base_specular") if getattr(item, k)
+    ]
     for key, comp in companions:
         for tile in tiles or [None]:
             p = udim.resolve_for_tile(comp, tile) if tile is not None else comp
@@ -316,7 +369,9 @@ def _check_outputs_distinct(job: BatchJob) -> None:
                 continue
             key = str(Path(template).resolve())
             if key in seen and seen[key] != item.name:
-                raise OutputError(f"{job.path}: items {seen[key]!r} and {item.name!r} write the same output {template}; give them different 'output' templates.")
+                raise OutputError(
+                    f"{job.path}: items {seen[key]!r} and {item.name!r} write the same output {template}; give them different 'output' templates."
+                )
             seen[key] = item.name
 
 

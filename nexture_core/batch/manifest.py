@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Union
 
 from ..errors import InputError, OutputError
+from ..io.atomic import atomic_destination
 
 MANIFEST_NAME = ".nexture-manifest.json"
 FORMAT_VERSION = 1
@@ -76,14 +75,13 @@ class Manifest:
         self.tasks.pop(task_id, None)
 
     def save(self) -> None:
-        """Write atomically (temp file in the same folder, then ``os.replace``)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"version": FORMAT_VERSION, "tasks": self.tasks, "files": self.files}, indent=1, sort_keys=True)
+        """Write atomically (:func:`~nexture_core.io.atomic.atomic_destination`)."""
+        text = json.dumps(
+            {"version": FORMAT_VERSION, "tasks": self.tasks, "files": self.files}, indent=1, sort_keys=True
+        )
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".nexture-manifest.", suffix=".tmp", dir=self.folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.path)
+            with atomic_destination(self.path) as tmp:
+                tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write the resume manifest ({exc.strerror or exc}).") from None
 

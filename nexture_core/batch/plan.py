@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from .. import udim
+from ..io import read_map
 from .jobfile import BatchJob, WorkItem
 
 SCRATCH_DIR = ".nexture-work"
-KINDS = ("file", "context", "join")
 
 
 @dataclass
@@ -67,7 +67,11 @@ def plan_item(item: WorkItem) -> List[Task]:
         return [Task(item.name, item.name, "file", req, None, folder, inputs=tuple(_files(req)))]
     tiles = item.tiles()
     by_number = {t.number: t for t in tiles}
-    joined = udim.find_joins(tiles, item.joins, lambda t: _profiles(item, t)) if item.joins != "off" else {t.number: () for t in tiles}
+    joined = (
+        udim.find_joins(tiles, item.joins, lambda t: _profiles(item, t))
+        if item.joins != "off"
+        else {t.number: () for t in tiles}
+    )
     firsts: List[Task] = []
     joins: List[Task] = []
     for tile in tiles:
@@ -88,23 +92,47 @@ def plan_item(item: WorkItem) -> List[Task]:
         scratch = Path(folder) / SCRATCH_DIR / item.name / str(tile.number)
         companions = {s: _companions(item, t) for s, t in neighbours.items()}
         diag_companions = {k: _companions(item, t) for k, t in diagonals.items()}
-        context_inputs = _files(req) + [f for c in list(companions.values()) + list(diag_companions.values()) for f in _flat(c)]
-        firsts.append(Task(
-            f"{base_id}/context", item.name, "context", req, tile, folder, inputs=tuple(context_inputs),
-            context={"scratch": str(scratch), "neighbours": companions, "diagonals": diag_companions, "sides": list(sides)},
-        ))
-        neighbour_scratch = {s: str(Path(folder) / SCRATCH_DIR / item.name / str(t.number)) for s, t in neighbours.items()}
+        context_inputs = _files(req) + [
+            f for c in list(companions.values()) + list(diag_companions.values()) for f in _flat(c)
+        ]
+        firsts.append(
+            Task(
+                f"{base_id}/context",
+                item.name,
+                "context",
+                req,
+                tile,
+                folder,
+                inputs=tuple(context_inputs),
+                context={
+                    "scratch": str(scratch),
+                    "neighbours": companions,
+                    "diagonals": diag_companions,
+                    "sides": list(sides),
+                },
+            )
+        )
+        neighbour_scratch = {
+            s: str(Path(folder) / SCRATCH_DIR / item.name / str(t.number)) for s, t in neighbours.items()
+        }
         deps = (f"{base_id}/context",) + tuple(f"{item.name}/{t.number}/context" for t in neighbours.values())
-        joins.append(Task(
-            base_id, item.name, "join", req, tile, folder, deps=deps, inputs=(str(tile.path),),
-            context={"scratch": str(scratch), "neighbour_scratch": neighbour_scratch, "sides": list(sides)},
-        ))
+        joins.append(
+            Task(
+                base_id,
+                item.name,
+                "join",
+                req,
+                tile,
+                folder,
+                deps=deps,
+                inputs=(str(tile.path),),
+                context={"scratch": str(scratch), "neighbour_scratch": neighbour_scratch, "sides": list(sides)},
+            )
+        )
     return firsts + joins
 
 
-def _profiles(item: WorkItem, tile: udim.Tile) -> Dict[str, "object"]:
-    from ..io import read_map
-
+def _profiles(item: WorkItem, tile: udim.Tile) -> Dict[str, object]:
     image, _ = read_map(tile.path, channel=item.channel, part=item.part, nan=item.nan)
     return {side: udim.edge_profile(image, side) for side in udim.SIDES}
 

@@ -5,6 +5,8 @@ dependencies are passed as ``ObjectRef`` arguments, so Ray itself starts a join
 only after the context syntheses it needs. Failures are retried by Ray
 (``max_retries`` with ``retry_exceptions=True``). Inputs and outputs are paths
 on storage every node sees; nothing but file names travels through Ray.
+Ray itself is imported on first use (:func:`connect`), so a machine without it
+can still plan and run local batches.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from typing import Dict, List, Optional
 
 from ..errors import SettingsError
-from .local import OnDone, Outcome, Runner, error_text
+from .outcome import OnDone, Outcome, Runner, blocked_outcome, error_text
 from .plan import Task
 
 
@@ -21,7 +23,9 @@ def _require_ray():
     try:
         import ray
     except ImportError:
-        raise SettingsError("--engine ray needs Ray on this machine and every node: pip install 'nexture[farm]' (ray>=2.9).") from None
+        raise SettingsError(
+            "--engine ray needs Ray on this machine and every node: pip install 'nexture[farm]' (ray>=2.9)."
+        ) from None
     return ray
 
 
@@ -40,7 +44,9 @@ def connect(address: Optional[str] = None, **init_kwargs) -> bool:
             ray.init(include_dashboard=False, **init_kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or "a local instance"
-        raise SettingsError(f"Cannot connect to the Ray cluster at {where} ({exc}); check --address and that 'ray start --head' runs there.") from None
+        raise SettingsError(
+            f"Cannot connect to the Ray cluster at {where} ({exc}); check --address and that 'ray start --head' runs there."
+        ) from None
     return True
 
 
@@ -93,12 +99,10 @@ def run_ray(
                     outputs = ray.get(ref)
                     outcome = Outcome(t, "done", list(outputs), attempts=0, seconds=seconds)
                 except Exception as exc:  # RayTaskError wraps the task's own exception in .cause
-                    failed_deps = [d for d in t.deps if d in outcomes and not outcomes[d].ok]
-                    if failed_deps:
-                        outcome = Outcome(t, "blocked", [], f"not run: it needs {', '.join(failed_deps)}, which did not finish.", seconds=seconds)
-                    else:
-                        cause = getattr(exc, "cause", None) or exc
-                        outcome = Outcome(t, "failed", [], error_text(cause), attempts=retries + 1, seconds=seconds)
+                    cause = getattr(exc, "cause", None) or exc
+                    outcome = blocked_outcome(t, outcomes, seconds) or Outcome(
+                        t, "failed", [], error_text(cause), attempts=retries + 1, seconds=seconds
+                    )
                 outcomes[t.id] = outcome
                 if on_done is not None:
                     on_done(outcome)

@@ -2,13 +2,15 @@
 
 ``run_task(task, progress, cancel) -> [written paths]`` is the default task
 runner of both engines. Engines take the runner as a parameter, so tests (and
-studios) can wrap it.
+studios) can wrap it. ``nexture_core.api`` (torch) is imported when a task
+runs, not when the batch is planned.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -16,20 +18,24 @@ import numpy as np
 
 from .. import udim
 from ..errors import InputError
-from ..progress import ProgressFn, SubProgress
+from ..io import read_image, read_map, write_image
+from ..io.atomic import atomic_destination
+from ..progress import ProgressFn, SubProgress, check_cancel
 from .plan import Task
 
 CONTEXT_FILE = "context.json"
 _SCRATCH_TEMPLATE = "{pattern}__{map}.{ext}"
 
 
-def run_task(task: Task, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, synthesize_file=None) -> List[str]:
+def run_task(
+    task: Task, progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None, synthesize_file=None
+) -> List[str]:
     """Run one task; returns the files it wrote (raises a NextureError on bad input).
 
     ``synthesize_file`` defaults to :func:`nexture_core.api.synthesize_file`.
     """
     if synthesize_file is None:
-        from ..api import synthesize_file
+        from ..api import synthesize_file  # torch
     if task.kind == "file":
         return [str(p) for p in synthesize_file(task.request, progress, cancel)]
     if task.kind == "context":
@@ -41,10 +47,6 @@ def run_task(task: Task, progress: Optional[ProgressFn] = None, cancel: Optional
 
 def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) -> List[str]:
     """Synthesize the tile extended by margins of its joined neighbours, into the scratch folder."""
-    from dataclasses import replace
-
-    from ..io import read_image, read_map, write_image
-
     req = task.request
     ctx = task.context
     scratch = Path(ctx["scratch"])
@@ -55,7 +57,13 @@ def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) ->
             return read_map(path, channel=req.channel, part=req.part, nan=req.nan)[0]
         return read_image(path)[0][..., :3] if rgb else read_map(path)[0]
 
-    own = {"input": str(req.input), "masks": list(req.masks or []), "id_map": req.id_map, "base_albedo": req.base_albedo, "base_specular": req.base_specular}
+    own = {
+        "input": str(req.input),
+        "masks": list(req.masks or []),
+        "id_map": req.id_map,
+        "base_albedo": req.base_albedo,
+        "base_specular": req.base_specular,
+    }
     tile_map = one(own["input"], is_input=True)
     margin = udim.margin_for(*tile_map.shape[:2])
 
@@ -76,16 +84,30 @@ def run_context(task: Task, progress=None, cancel=None, synthesize_file=None) ->
     albedo = extend("base_albedo", rgb=True, name="base_albedo")[0] if own["base_albedo"] else None
     specular = extend("base_specular", name="base_specular")[0] if own["base_specular"] else None
     sub = replace(
-        req, input=ext_input, output=str(scratch / _SCRATCH_TEMPLATE), channel=None, part=None, masks=masks,
-        id_map=id_map, base_albedo=albedo, base_specular=specular, nan="error", output_format="exr", output_dtype="float",
+        req,
+        input=ext_input,
+        output=str(scratch / _SCRATCH_TEMPLATE),
+        channel=None,
+        part=None,
+        masks=masks,
+        id_map=id_map,
+        base_albedo=albedo,
+        base_specular=specular,
+        nan="error",
+        output_format="exr",
+        output_dtype="float",
     )
     written = synthesize_file(sub, progress, cancel)
     factor = int(req.settings.upscale)
-    info = {"margins": list(margins), "factor": factor, "band": margin * factor // 2, "outputs": [p.name for p in written]}
+    info = {
+        "margins": list(margins),
+        "factor": factor,
+        "band": margin * factor // 2,
+        "outputs": [p.name for p in written],
+    }
     meta = scratch / CONTEXT_FILE
-    tmp = scratch / (CONTEXT_FILE + ".tmp")
-    tmp.write_text(json.dumps(info))
-    tmp.replace(meta)
+    with atomic_destination(meta) as tmp:
+        tmp.write_text(json.dumps(info), encoding="utf-8")
     return [str(p) for p in written] + [str(meta)]
 
 
@@ -98,9 +120,7 @@ def _context_info(folder: Path) -> dict:
 
 def run_join(task: Task, progress=None, cancel=None) -> List[str]:
     """Crop the tile from its context synthesis and cross-fade each joined edge; write the outputs."""
-    from ..api import MAP_CHANNEL_DEFAULTS, output_paths
-    from ..io import read_image, read_map, write_image
-    from ..progress import check_cancel
+    from ..api import MAP_CHANNEL_DEFAULTS, output_paths  # torch
 
     req = task.request
     own_dir = Path(task.context["scratch"])
@@ -128,8 +148,12 @@ def run_join(task: Task, progress=None, cancel=None) -> List[str]:
             dtype = dtype if dtype in ("half", "float") else "half"
             channel_names = None
         if dtype is None and like is None:
-            dtype = "uint16" if tile_info.bit_depth >= 16 and final.suffix.lower() in (".tif", ".tiff", ".png") else None
-        written.append(str(write_image(final, out, like=like, dtype=dtype, channel_names=channel_names, protect=protect)))
+            dtype = (
+                "uint16" if tile_info.bit_depth >= 16 and final.suffix.lower() in (".tif", ".tiff", ".png") else None
+            )
+        written.append(
+            str(write_image(final, out, like=like, dtype=dtype, channel_names=channel_names, protect=protect))
+        )
     step(1.0, "done")
     return written
 

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import load_job, plan_job, run_batch, terminal_progress
+    from ..batch import load_job, plan_job, run_batch
     from ..errors import SettingsError
+    from ..progress import TerminalProgress
 
     job = load_job(args.job)
     if args.retries is not None:
@@ -50,17 +51,11 @@ def run(args: argparse.Namespace) -> int:
             deps = f"  after {', '.join(task.deps)}" if task.deps else ""
             print(f"{task.id}  [{task.kind}]  seed {task.request.settings.seed}{deps}")
         return 0
-    bar_on = sys.stderr.isatty() and not args.quiet
-    progress = terminal_progress(bar_on)
-
-    def log(line: str) -> None:
-        if bar_on:
-            sys.stderr.write("\r\033[K")  # clear the bar; it redraws on the next update
-        print(line, flush=True)
-
-    report = run_batch(job, args.engine, address=args.address, progress=progress, log=log, force=args.force)
-    if bar_on:
-        sys.stderr.write("\n")
+    progress = TerminalProgress(enabled=not args.quiet)
+    try:
+        report = run_batch(job, args.engine, address=args.address, progress=progress, log=progress.write, force=args.force)
+    finally:
+        progress.close()
     done = sum(1 for o in report.outcomes if o.ok)
     summary = f"{done} task(s) done, {len(report.skipped)} already done, {len(report.failed)} failed"
     print(summary, file=sys.stderr)

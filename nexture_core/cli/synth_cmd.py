@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import SettingsError
+from ..progress import TerminalProgress
 from ..settings import BACKBONES, DEVICES, MAP_NAMES, PRECISIONS, PRESETS, Settings
 from .units_args import add_unit_options
 
@@ -117,32 +118,6 @@ def request_from_args(args: argparse.Namespace):
     )
 
 
-class TerminalProgress:
-    """A one-line progress bar on stderr, redrawn at most 10 times a second."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.last = 0.0
-
-    def __call__(self, fraction: float, stage: str, preview=None) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1 and fraction < 1.0:
-            return
-        self.last = now
-        elapsed = now - self.started
-        eta = f"{elapsed * (1 - fraction) / fraction:5.0f}s left" if fraction > 0.02 else "          "
-        bar = "#" * int(30 * fraction)
-        sys.stderr.write(f"\r[{bar:<30}] {fraction * 100:5.1f}% {eta}  {stage[:60]:<60}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-
-
 def run(args: argparse.Namespace) -> int:
     from ..api import synthesize_file
 
@@ -150,11 +125,11 @@ def run(args: argparse.Namespace) -> int:
     udim_set = _is_udim(args.input)
     if udim_set:
         _check_udim_request(request)
-    progress = TerminalProgress(enabled=sys.stderr.isatty() and not args.quiet)
+    progress = TerminalProgress(enabled=not args.quiet)
     started = time.monotonic()
     try:
         if udim_set:
-            from ..udim import run_udim_set
+            from ..batch import run_udim_set
 
             written = run_udim_set(request, progress, None, joins=args.joins)
         else:

@@ -11,19 +11,10 @@ from __future__ import annotations
 from typing import Tuple
 
 import numpy as np
-import torch
 from scipy import ndimage
 
-from .. import filters
-
-
-def _as_map(x: np.ndarray, name: str = "map") -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[..., 0]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be one channel (H x W); got shape {arr.shape}.")
-    return arr.astype(np.float32, copy=False)
+from ..maps import as_map as _as_map  # the metrics modules' name for the shared check
+from ..maps import resize_to
 
 
 def lowpass(x: np.ndarray, sigma: float, wrap: bool = False) -> np.ndarray:
@@ -40,21 +31,6 @@ def detail_band(x: np.ndarray, sigma: float, wrap: bool = False) -> np.ndarray:
     """What the Gaussian of ``sigma`` px removes: ``x - lowpass(x, sigma)``."""
     arr = _as_map(x)
     return (arr.astype(np.float64) - lowpass(arr, sigma, wrap)).astype(np.float32)
-
-
-def resize_to(x: np.ndarray, shape: Tuple[int, int], wrap: bool = False) -> np.ndarray:
-    """Resample to exactly ``shape`` (H, W) with the engine's own resampler.
-
-    :func:`nexture_core.filters.resize`: antialiased bicubic when shrinking (no
-    finer-than-a-pixel detail aliases into false texture), bicubic when
-    enlarging; ``wrap``: the map tiles, and so does the result. The metrics
-    judge a pattern resampled exactly as the engine resampled it.
-    """
-    arr = _as_map(x)
-    if arr.shape == (int(shape[0]), int(shape[1])):
-        return arr.copy()
-    tensor = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))[None, None]
-    return filters.resize(tensor, (int(shape[0]), int(shape[1])), wrap=wrap)[0, 0].numpy()
 
 
 def upsample(x: np.ndarray, factor: float) -> np.ndarray:

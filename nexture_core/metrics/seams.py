@@ -4,7 +4,8 @@ A seam shows either as a jump (more gradient energy across the join than
 across any other column) or as a change of amplitude along it (a cross-fade
 that averaged two unrelated detail fields is flatter). Both are compared with
 the spread over all other columns/rows, so a test can say "the joins look like
-any other column".
+any other column". :func:`edge_step_score` asks the same of two maps placed
+side by side (UDIM tiles joined across their shared edge).
 """
 
 from __future__ import annotations
@@ -123,3 +124,24 @@ def tile_seam_score(x: np.ndarray, sigma: Optional[float] = None) -> SeamScore:
     h, w = arr.shape
     rolled = np.roll(arr, (h // 2, w // 2), axis=(0, 1))
     return seam_score(rolled, [w // 2], [h // 2])
+
+
+def edge_step_score(first: np.ndarray, second: np.ndarray, axis: int = 1) -> float:
+    """How visible the seam between two adjacent maps is; ~1 means no step.
+
+    ``first`` is left of (``axis=1``) or above (``axis=0``) ``second``. The score is
+    the mean |difference| across the shared edge over the mean |difference| between
+    adjacent interior lines of both maps.
+    """
+    a = np.asarray(first, dtype=np.float64)
+    b = np.asarray(second, dtype=np.float64)
+    if a.ndim == 3:
+        a, b = a[..., 0], b[..., 0]
+    if axis == 0:
+        a, b = a.T, b.T
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"maps of {a.shape[0]} and {b.shape[0]} px along the edge cannot be compared.")
+    across = float(np.abs(b[:, 0] - a[:, -1]).mean())
+    interior = np.concatenate([np.abs(np.diff(a, axis=1)).mean(axis=0), np.abs(np.diff(b, axis=1)).mean(axis=0)])
+    ref = float(interior.mean())
+    return across / ref if ref > 0 else (0.0 if across == 0 else float("inf"))

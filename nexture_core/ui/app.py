@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import List, Optional
 
 from ..errors import OutputError
+from ..io import read_image, write_image
 from ..job import Job, JobState
 from .controller import JobBridge
-from .panel import NexturePanel, dropped_path
+from .drops import FileDrops
+from .panel import NexturePanel
 from .qt import QAction, QtGui, QtWidgets, application, exec_
 from .settings_store import SettingsStore
 
@@ -27,8 +29,6 @@ def save_output_copy(source, destination, progress=None, cancel=None) -> Path:
     Integer outputs go to 16 bits unless the target is 8-bit only (JPEG); never
     overwrites ``source``. Returns the written path.
     """
-    from ..io import read_image, write_image
-
     src, dst = Path(source), Path(destination)
     if dst.resolve() == src.resolve():
         raise OutputError(f"{dst}: Save As would overwrite the output itself; choose another name.")
@@ -46,10 +46,10 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
     def __init__(self, *, bank=None) -> None:
         super().__init__()
         self.setWindowTitle("Nexture")
-        self.setAcceptDrops(True)
         self.store = SettingsStore()
         self.panel = NexturePanel(bank=bank, store=self.store)
         self.setCentralWidget(self.panel)
+        self.drops = FileDrops(self, self.panel.set_input_path)  # the menu and status bars too
         self.save_bridge = JobBridge(self)
         self.save_bridge.finished.connect(self._on_saved)
         self._build_menus()
@@ -115,7 +115,9 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
         """Ask for a path (unless given) and copy ``source`` there on a worker thread."""
         if destination is None:
             start = str(Path(source).with_suffix(".exr"))
-            destination, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save output as", start, "OpenEXR (*.exr);;TIFF (*.tif *.tiff);;PNG (*.png)")
+            destination, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Save output as", start, "OpenEXR (*.exr);;TIFF (*.tif *.tiff);;PNG (*.png)"
+            )
             if not destination:
                 return None
         self.statusBar().showMessage(f"Saving {Path(destination).name}…")
@@ -128,17 +130,6 @@ class NextureWindow(QtWidgets.QMainWindow):  # type: ignore[misc,name-defined]
             self.statusBar().showMessage(f"Saved {job.result}.", 8000)
         else:
             self.panel.show_error(job.error_text)
-
-    # -- drag and drop -------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if dropped_path(event.mimeData()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        path = dropped_path(event.mimeData())
-        if path is not None:
-            self.panel.set_input_path(path)
-            event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.panel.shutdown()

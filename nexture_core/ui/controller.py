@@ -29,7 +29,7 @@ class JobBridge(QtCore.QObject):  # type: ignore[misc,name-defined]
     preview_ready = Signal(object)  # Job: read .preview (HxW float32)
     finished = Signal(object)  # Job: read .state, .result, .error_text
 
-    def __init__(self, parent: Optional["QtCore.QObject"] = None) -> None:  # type: ignore[name-defined]
+    def __init__(self, parent: Optional[QtCore.QObject] = None) -> None:  # type: ignore[name-defined]
         super().__init__(parent)
         self.job: Optional[Job] = None
         self._last_emit = 0.0

@@ -10,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from .qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from ..io import read_image
+from .imaging import level, to_uint8
+from .qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from .viewer import qimage_from
 
 ID_ROLE = int(Qt.UserRole) + 1
 REGION_ROLE = int(Qt.UserRole) + 2
@@ -40,7 +43,7 @@ def pattern_tooltip(pattern) -> str:
     return "<br>".join(parts)
 
 
-def thumbnail_icon(pattern) -> "QtGui.QIcon":  # type: ignore[name-defined]
+def thumbnail_icon(pattern) -> QtGui.QIcon:  # type: ignore[name-defined]
     """The pattern's shaded thumbnail, or a neutral tile with its initials when it has none."""
     path = getattr(pattern, "thumbnail_path", None)
     image = QtGui.QImage(str(path)) if path and Path(path).is_file() else QtGui.QImage()
@@ -60,11 +63,6 @@ def thumbnail_icon(pattern) -> "QtGui.QIcon":  # type: ignore[name-defined]
 def _read_with_core(path: Path):
     """Thumbnails Qt cannot decode (16-bit TIFF, EXR) go through nexture_core.io."""
     try:
-        from ..io import read_image
-
-        from .imaging import level, to_uint8
-        from .viewer import qimage_from
-
         pixels, _ = read_image(path)
         if pixels.shape[2] >= 3:
             return qimage_from(to_uint8(pixels[..., :3]))
@@ -158,7 +156,9 @@ class PatternGallery(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             item = QtGui.QStandardItem(thumbnail_icon(pattern), pattern_caption(pattern))
             item.setData(pattern.id, ID_ROLE)
             item.setData(pattern.region, REGION_ROLE)
-            search = " ".join(str(v) for v in (pattern.id, pattern.name, pattern.region, getattr(pattern, "description", "")))
+            search = " ".join(
+                str(v) for v in (pattern.id, pattern.name, pattern.region, getattr(pattern, "description", ""))
+            )
             item.setData(search.lower(), SEARCH_ROLE)
             item.setToolTip(pattern_tooltip(pattern))
             item.setEditable(False)
@@ -183,7 +183,9 @@ class PatternGallery(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} patterns · {len(self.selected_ids())} selected")
+        self.count_label.setText(
+            f"{self.proxy.rowCount()} of {self.model.rowCount()} patterns · {len(self.selected_ids())} selected"
+        )
 
     def set_region(self, region: str) -> None:
         index = self.region_combo.findData(region)

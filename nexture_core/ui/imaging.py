@@ -12,6 +12,8 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from ..lookdev import auto_exaggeration, shaded_relief
+
 # Longest side of a display image: big enough to look sharp on a 4k monitor at
 # "fit", small enough that converting it to a QImage takes a few milliseconds.
 DISPLAY_MAX_SIDE = 2048
@@ -42,36 +44,16 @@ def level(height: np.ndarray, low_pct: float = 0.5, high_pct: float = 99.5) -> n
     return np.clip((np.nan_to_num(arr, nan=lo) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
 
 
-def _fallback_relief(height: np.ndarray) -> np.ndarray:
-    """Lambert shading from the upper left, used only if ``nexture_core.relief`` is absent."""
-    arr = level(height)
-    gy, gx = np.gradient(arr)
-    slope = np.percentile(np.hypot(gx, gy), 95) + 1e-6
-    gx, gy = gx / slope, gy / slope
-    norm = np.sqrt(gx * gx + gy * gy + 1.0)
-    light = np.array([-0.5, -0.5, 0.707])
-    shade = (-gx * light[0] - gy * light[1] + light[2]) / norm
-    return np.clip(0.15 + 0.85 * shade, 0.0, 1.0).astype(np.float32)
-
-
 def shaded(height: np.ndarray, exaggeration="auto") -> np.ndarray:
-    """Shaded relief of ``height`` (HxW) in [0, 1], from :mod:`nexture_core.relief` when available.
+    """Shaded relief of ``height`` (HxW) in [0, 1].
 
     Pass the input's exaggeration when shading a result, so before and after are lit alike.
     """
-    try:
-        from ..relief import shaded_relief
-    except ImportError:
-        return _fallback_relief(height)
     return np.asarray(shaded_relief(np.asarray(height, np.float32), exaggeration=exaggeration), dtype=np.float32)
 
 
-def exaggeration_of(height: np.ndarray) -> Optional[float]:
-    """The 'auto' exaggeration the relief module would pick for ``height`` (None without it)."""
-    try:
-        from ..relief import auto_exaggeration
-    except ImportError:
-        return None
+def exaggeration_of(height: np.ndarray) -> float:
+    """The 'auto' exaggeration :func:`shaded` would pick for ``height``."""
     return float(auto_exaggeration(np.asarray(height, np.float32)))
 
 
@@ -99,7 +81,9 @@ class DisplayMaps:
     exaggeration: Optional[float] = None  # the relief's height multiplier, to light results alike
 
 
-def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggeration: Optional[float] = None) -> DisplayMaps:
+def display_maps(
+    height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggeration: Optional[float] = None
+) -> DisplayMaps:
     """Height and shaded-relief renderings of ``height`` (HxW), downsampled for the screen.
 
     ``exaggeration`` None picks one for this map; a result passes its input's.
@@ -115,7 +99,9 @@ def display_maps(height: np.ndarray, max_side: int = DISPLAY_MAX_SIDE, exaggerat
     return DisplayMaps(to_uint8(level(small)), to_uint8(relief), (arr.shape[1], arr.shape[0]), factor, exaggeration)
 
 
-def crop_around(height: np.ndarray, centre_xy: Tuple[float, float], size: int) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
+def crop_around(
+    height: np.ndarray, centre_xy: Tuple[float, float], size: int
+) -> Tuple[np.ndarray, Tuple[int, int, int, int]]:
     """The at-most ``size`` x ``size`` crop of ``height`` nearest to ``centre_xy`` (full-res px).
 
     Returns the crop and its rectangle (x, y, w, h) in full-resolution pixels.
@@ -127,11 +113,3 @@ def crop_around(height: np.ndarray, centre_xy: Tuple[float, float], size: int) -
     x0 = min(max(x0, 0), w - cw)
     y0 = min(max(y0, 0), h - ch)
     return np.ascontiguousarray(height[y0 : y0 + ch, x0 : x0 + cw]), (x0, y0, cw, ch)
-
-
-def optional_first_channel(arr: Optional[np.ndarray]) -> Optional[np.ndarray]:
-    """HxW view of a map that may carry a trailing channel axis."""
-    if arr is None:
-        return None
-    a = np.asarray(arr)
-    return a[..., 0] if a.ndim == 3 else a

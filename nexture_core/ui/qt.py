@@ -47,8 +47,8 @@ Signal = QtCore.Signal  # type: ignore[attr-defined]
 Slot = QtCore.Slot  # type: ignore[attr-defined]
 Qt = QtCore.Qt  # type: ignore[attr-defined]
 # QAction and QShortcut moved from QtWidgets (Qt 5) to QtGui (Qt 6).
-QAction = getattr(QtGui, "QAction", None) or getattr(QtWidgets, "QAction")
-QShortcut = getattr(QtGui, "QShortcut", None) or getattr(QtWidgets, "QShortcut")
+QAction = getattr(QtGui, "QAction", None) or QtWidgets.QAction
+QShortcut = getattr(QtGui, "QShortcut", None) or QtWidgets.QShortcut
 
 
 # PySide6 6.12.0 on Python < 3.12 drops a reference to None on every call of a
@@ -83,18 +83,18 @@ if NONE_LEAK:
 
 def exec_(obj, *args):
     """Run a dialog, menu or application loop: ``exec`` in Qt 6, ``exec_`` in Qt 5."""
-    run = getattr(obj, "exec", None) or getattr(obj, "exec_")
+    run = getattr(obj, "exec", None) or obj.exec_
     return run(*args)
 
 
-def event_pos(event) -> "QtCore.QPointF":  # type: ignore[name-defined]
+def event_pos(event) -> QtCore.QPointF:  # type: ignore[name-defined]
     """A mouse or wheel event's position in widget coordinates, as a QPointF."""
     if hasattr(event, "position"):
         return event.position()
     return QtCore.QPointF(event.pos())  # type: ignore[attr-defined]
 
 
-def application() -> "QtWidgets.QApplication":  # type: ignore[name-defined]
+def application() -> QtWidgets.QApplication:  # type: ignore[name-defined]
     """The running QApplication (a host's) or a new one for the standalone app and tests."""
     app = QtWidgets.QApplication.instance()  # type: ignore[attr-defined]
     if app is None:

@@ -2,18 +2,22 @@
 
 No Qt here: each returns plain data (arrays, ImageInfo, uint8 renderings) that
 the UI thread only wraps into QImages. Signatures follow the Job protocol
-``work(progress, cancel) -> result`` once their arguments are bound.
+``work(progress, cancel) -> result`` once their arguments are bound. torch and
+``nexture_core.api`` are imported inside the work functions, on the worker
+thread: importing them where the panel is imported would freeze the host.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..io import read_map
 from ..progress import ProgressFn, check_cancel
 from ..settings import Settings
 from .imaging import DisplayMaps, blue_tint, crop_around, display_maps, shaded
@@ -28,8 +32,6 @@ def warm_up_engine(progress: ProgressFn, cancel: threading.Event) -> float:
     stall the UI in the middle of the first run; the panel does it once, in the
     background, as it opens (when a short hitch goes unnoticed).
     """
-    import time
-
     started = time.monotonic()
     progress(0.1, "loading the synthesis engine")
     import torch
@@ -60,8 +62,6 @@ class LoadedMap:
 
 def load_input(path, progress: ProgressFn, cancel: threading.Event, *, channel=None, part=None) -> LoadedMap:
     """Read a displacement map and render it for the screen (raises InputError for bad files)."""
-    from ..io import read_map
-
     progress(0.05, f"reading {Path(path).name}")
     height, info = read_map(path, channel=channel, part=part, nan="zero")
     check_cancel(cancel)
@@ -78,10 +78,10 @@ def prepare_array(array: np.ndarray, name: str, progress: ProgressFn, cancel: th
     return LoadedMap(np.ascontiguousarray(height), None, display_maps(height), name, None)
 
 
-def load_result_maps(outputs: Dict[str, Path], exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+def load_result_maps(
+    outputs: Dict[str, Path], exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event
+) -> Dict[str, DisplayMaps]:
     """Renderings of each written displacement output (``outputs``: label -> file), lit like the input."""
-    from ..io import read_map
-
     shown: Dict[str, DisplayMaps] = {}
     for i, (label, path) in enumerate(outputs.items()):
         check_cancel(cancel)
@@ -101,7 +101,9 @@ def label_outputs(paths: Sequence[Path], patterns: Sequence[str]) -> Dict[str, P
     return labelled
 
 
-def result_display_maps(result, exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event) -> Dict[str, DisplayMaps]:
+def result_display_maps(
+    result, exaggeration: Optional[float], progress: ProgressFn, cancel: threading.Event
+) -> Dict[str, DisplayMaps]:
     """Renderings of each displacement output of an in-memory SynthesisResult, keyed by pattern."""
     shown: Dict[str, DisplayMaps] = {}
     for key, maps in result.outputs.items():
@@ -125,10 +127,15 @@ def preview_settings(settings: Settings) -> Settings:
     return settings.replace(preset="preview", maps=("displacement",), upscale=1, max_memory_gb=None, tileable=False)
 
 
-def run_preview(height: np.ndarray, centre_xy: Tuple[float, float], pattern, settings: Settings, progress: ProgressFn, cancel: threading.Event) -> PreviewImage:
+def run_preview(
+    height: np.ndarray,
+    centre_xy: Tuple[float, float],
+    pattern,
+    settings: Settings,
+    progress: ProgressFn,
+    cancel: threading.Event,
+) -> PreviewImage:
     """Synthesize ``pattern`` on the crop of ``height`` around ``centre_xy`` and shade it in blue."""
-    import time
-
     from ..api import synthesize
 
     started = time.monotonic()

@@ -12,14 +12,14 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .qt import QtCore, QtGui, QtWidgets, Qt, Signal, event_pos
+from .qt import Qt, QtCore, QtGui, QtWidgets, Signal, event_pos
 
 ZOOM_RANGE = (1.0 / 64.0, 32.0)
 WHEEL_STEP = 1.25  # zoom factor per wheel notch
 SPLIT_GRAB_PX = 6  # how close to the split line a press grabs it
 
 
-def qimage_from(pixels: np.ndarray) -> "QtGui.QImage":  # type: ignore[name-defined]
+def qimage_from(pixels: np.ndarray) -> QtGui.QImage:  # type: ignore[name-defined]
     """HxW or HxWx3 uint8 -> an owning QImage (the copy detaches it from numpy's buffer)."""
     arr = np.ascontiguousarray(pixels)
     h, w = arr.shape[:2]
@@ -101,7 +101,7 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self.update()
 
     # -- view transform -----------------------------------------------------
-    def map_to_screen(self, x: float, y: float) -> "QtCore.QPointF":  # type: ignore[name-defined]
+    def map_to_screen(self, x: float, y: float) -> QtCore.QPointF:  # type: ignore[name-defined]
         return QtCore.QPointF(self.offset.x() + x * self.zoom, self.offset.y() + y * self.zoom)
 
     def screen_to_map(self, point) -> Tuple[float, float]:
@@ -159,7 +159,7 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
     def wheelEvent(self, event) -> None:  # noqa: N802
         steps = event.angleDelta().y() / 120.0
         if steps:
-            self.zoom_about(WHEEL_STEP ** steps, event_pos(event))
+            self.zoom_about(WHEEL_STEP**steps, event_pos(event))
         event.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -189,7 +189,10 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         if self._drag == "split":
             self.set_split(pos.x() / max(1.0, float(self.width())))
         elif self._drag == "pan":
-            self.offset = QtCore.QPointF(self._offset_from.x() + pos.x() - self._drag_from.x(), self._offset_from.y() + pos.y() - self._drag_from.y())
+            self.offset = QtCore.QPointF(
+                self._offset_from.x() + pos.x() - self._drag_from.x(),
+                self._offset_from.y() + pos.y() - self._drag_from.y(),
+            )
             self._fitted = False
             self.update()
         else:
@@ -202,7 +205,7 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         self._drag = None
 
     # -- painting ---------------------------------------------------------------
-    def _map_rect(self) -> "QtCore.QRectF":  # type: ignore[name-defined]
+    def _map_rect(self) -> QtCore.QRectF:  # type: ignore[name-defined]
         w, h = self.map_size
         return QtCore.QRectF(self.offset.x(), self.offset.y(), w * self.zoom, h * self.zoom)
 
@@ -228,7 +231,10 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
             painter.restore()
             painter.setPen(QtGui.QPen(QtGui.QColor(255, 200, 40), 2))
             painter.drawLine(QtCore.QPointF(sx, 0), QtCore.QPointF(sx, self.height()))
-            for text, box in (("input", QtCore.QRectF(sx - 52, 6, 46, 18)), ("result", QtCore.QRectF(sx + 6, 6, 46, 18))):
+            for text, box in (
+                ("input", QtCore.QRectF(sx - 52, 6, 46, 18)),
+                ("result", QtCore.QRectF(sx + 6, 6, 46, 18)),
+            ):
                 painter.fillRect(box, QtGui.QColor(20, 20, 24, 190))  # readable over light relief
                 painter.setPen(QtGui.QColor(255, 255, 255))
                 painter.drawText(box, Qt.AlignCenter, text)
@@ -244,7 +250,9 @@ class MapViewer(QtWidgets.QWidget):  # type: ignore[misc,name-defined]
         painter.setPen(QtGui.QPen(QtGui.QColor(110, 170, 255), 1.5, Qt.DashLine))
         painter.drawRect(rect)
         metrics = painter.fontMetrics()
-        label = QtCore.QRectF(rect.x() + 1, rect.y() + 1, metrics.horizontalAdvance(self.preview_label) + 10, metrics.height() + 4)
+        label = QtCore.QRectF(
+            rect.x() + 1, rect.y() + 1, metrics.horizontalAdvance(self.preview_label) + 10, metrics.height() + 4
+        )
         painter.fillRect(label, QtGui.QColor(10, 25, 60, 210))
         painter.setPen(QtGui.QColor(190, 220, 255))
         painter.drawText(label, Qt.AlignCenter, self.preview_label)

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from nexture_core import udim
-from nexture_core.batch import run_batch
+from nexture_core.batch import run_batch, run_udim_set
 from nexture_core.batch.jobfile import BatchJob, WorkItem
 from nexture_core.batch.manifest import MANIFEST_NAME
 from nexture_core.io import read_map
+from nexture_core.metrics.seams import edge_step_score
 from nexture_core.settings import Settings
 from farm_helpers import CountingRunner, calls_of, cli_main, real_engine_available, write_tile_set
 
@@ -108,8 +109,8 @@ def test_joined_tiles_have_no_seam_and_two_slots_give_the_same_bits(tmp_path):
     assert report.exit_code == 0
     assert sorted(t.kind for t in report.tasks) == ["context"] * 3 + ["join"] * 3
     a, b, c = (read_map(tmp_path / "out" / f"face_cheek.{n}.exr")[0] for n in (1001, 1002, 1011))
-    assert 0.6 < udim.edge_step_score(a, b) < 1.4
-    assert 0.6 < udim.edge_step_score(c, a, axis=0) < 1.4
+    assert 0.6 < edge_step_score(a, b) < 1.4
+    assert 0.6 < edge_step_score(c, a, axis=0) < 1.4
     assert not (tmp_path / "out" / ".nexture-work").exists()  # scratch removed once joined
     first = {n: read_map(tmp_path / "out" / f"face_cheek.{n}.exr")[0] for n in (1001, 1002, 1011)}
     run_batch(job, runner=CountingRunner(tmp_path / "calls2"), force=True, slots=2, log=None)
@@ -119,7 +120,7 @@ def test_joined_tiles_have_no_seam_and_two_slots_give_the_same_bits(tmp_path):
     job.items[0].joins = "off"
     run_batch(job, runner=CountingRunner(tmp_path / "calls3"), log=None)
     a, b = (read_map(tmp_path / "out" / f"face_cheek.{n}.exr")[0] for n in (1001, 1002))
-    assert udim.edge_step_score(a, b) > 1.5
+    assert edge_step_score(a, b) > 1.5
 
 
 def test_cli_batch_runs_and_reports(tmp_path, capsys):
@@ -145,7 +146,7 @@ def test_run_udim_set_with_the_real_engine_matches_a_single_tile_run(tmp_path):
     write_tile_set(tmp_path / "in", layout=((0, 0), (1, 0)))
     request = FileRequest(input=str(tmp_path / "in" / "face.<UDIM>.exr"), patterns=["cheek"], settings=FAST,
                           output=str(tmp_path / "out" / "face.<UDIM>.exr"))
-    written = udim.run_udim_set(request, joins="off")
+    written = run_udim_set(request, joins="off")
     assert [Path(p).name for p in written] == ["face.1001.exr", "face.1002.exr"]
     alone = synthesize_file(FileRequest(input=str(tmp_path / "in" / "face.1002.exr"), patterns=["cheek"],
                                         settings=FAST.replace(seed=udim.tile_seed(FAST.seed, 1002)), output=str(tmp_path / "alone.exr")))

@@ -12,6 +12,7 @@ from nexture_core import udim  # noqa: E402
 from nexture_core.batch import run_batch  # noqa: E402
 from nexture_core.batch.jobfile import BatchJob, WorkItem  # noqa: E402
 from nexture_core.io import read_map  # noqa: E402
+from nexture_core.metrics.seams import edge_step_score  # noqa: E402
 from nexture_core.settings import Settings  # noqa: E402
 import farm_helpers  # noqa: E402
 from farm_helpers import CountingRunner, calls_of, real_engine_available, write_tile_set  # noqa: E402
@@ -85,7 +86,7 @@ def test_ray_joined_pair_shows_no_step_and_matches_local(tmp_path):
     report = run_batch(job, "ray", runner=CountingRunner(tmp_path / "calls", fake=not REAL), log=None)
     assert report.exit_code == 0 and sorted(t.kind for t in report.tasks) == ["context", "context", "join", "join"]
     a, b = (read_map(tmp_path / "out" / f"face.{n}.exr")[0] for n in (1001, 1002))
-    assert 0.6 < udim.edge_step_score(a, b) < 1.4
+    assert 0.6 < edge_step_score(a, b) < 1.4
     run_batch(job, "local", runner=CountingRunner(tmp_path / "calls2", fake=not REAL), force=True, log=None)
     np.testing.assert_allclose(read_map(tmp_path / "out" / "face.1001.exr")[0], a, rtol=0, atol=1e-5)
     np.testing.assert_allclose(read_map(tmp_path / "out" / "face.1002.exr")[0], b, rtol=0, atol=1e-5)

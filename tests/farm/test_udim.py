@@ -8,6 +8,7 @@ import pytest
 
 from nexture_core import udim
 from nexture_core.errors import InputError, OutputError, SettingsError
+from nexture_core.metrics.seams import edge_step_score
 from farm_helpers import smooth_field, write_tile_set
 
 
@@ -121,10 +122,10 @@ def test_blend_makes_two_independent_syntheses_join_without_a_step():
     rng = np.random.default_rng(1)
     a_out = a_ext + gaussian_filter(rng.standard_normal(a_ext.shape), 2.0) * 0.03
     b_out = b_ext + gaussian_filter(rng.standard_normal(b_ext.shape), 2.0) * 0.03
-    raw = udim.edge_step_score(udim.crop_margins(a_out, a_m), udim.crop_margins(b_out, b_m))
+    raw = edge_step_score(udim.crop_margins(a_out, a_m), udim.crop_margins(b_out, b_m))
     a_fin = udim.blend_edges(a_out, a_m, {"right": (b_out, b_m)}, band=margin // 2)
     b_fin = udim.blend_edges(b_out, b_m, {"left": (a_out, a_m)}, band=margin // 2)
-    joined = udim.edge_step_score(a_fin, b_fin)
+    joined = edge_step_score(a_fin, b_fin)
     assert raw > 1.5, raw  # independent detail shows a seam
     assert 0.7 < joined < 1.3, joined
     # Away from the band the tiles are untouched, and the detail amplitude is kept in the band.
@@ -137,6 +138,6 @@ def test_blend_makes_two_independent_syntheses_join_without_a_step():
 
 def test_edge_step_score_of_a_cut_continuous_map_is_about_one():
     field = smooth_field(64, 128)
-    assert 0.8 < udim.edge_step_score(field[:, :64], field[:, 64:]) < 1.2
-    assert 0.8 < udim.edge_step_score(field[:32], field[32:], axis=0) < 1.25
-    assert udim.edge_step_score(field[:, :64], field[:, 64:] + 0.5) > 10
+    assert 0.8 < edge_step_score(field[:, :64], field[:, 64:]) < 1.2
+    assert 0.8 < edge_step_score(field[:32], field[32:], axis=0) < 1.25
+    assert edge_step_score(field[:, :64], field[:, 64:] + 0.5) > 10

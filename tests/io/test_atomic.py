@@ -21,8 +21,12 @@ def _failing_writer(exc):
     return write
 
 
-@pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt(), OSError(28, "No space left on device")])
-def test_failure_mid_write_leaves_nothing_and_keeps_destination(tmp_path, img, monkeypatch, exc):
+# Factories, not exception instances: a module-level instance keeps the traceback of
+# its raise (frames holding OIIO ImageSpecs) alive until exit, where nanobind then
+# reports "leaked instances".
+@pytest.mark.parametrize("make_exc", [lambda: RuntimeError("disk full"), KeyboardInterrupt, lambda: OSError(28, "No space left on device")])
+def test_failure_mid_write_leaves_nothing_and_keeps_destination(tmp_path, img, monkeypatch, make_exc):
+    exc = make_exc()
     dest = write_image(tmp_path / "map.exr", img.noise(16, 16, 1), dtype="float")
     before = dest.read_bytes()
     monkeypatch.setattr(writing, "_write_oiio", _failing_writer(exc))

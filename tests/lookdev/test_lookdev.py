@@ -86,3 +86,15 @@ def test_band_sigmas_validated():
     assert lookdev.bands_for_sigma(1.0)[0] == 0.5
     with pytest.raises(ValueError):
         lookdev.frequency_bands(np.zeros((8, 8), np.float32), sigmas=(4.0, 2.0, 8.0))
+
+
+def test_shaded_relief_is_the_normal_map_lit_by_its_light():
+    """One set of central differences serves both: relief = normal . light (same exaggeration)."""
+    rng = np.random.default_rng(3)
+    h = rng.standard_normal((24, 24)).astype(np.float32)
+    for wrap in (False, True):
+        n = lookdev.normal_map(h, height_scale=0.7, wrap=wrap) * 2 - 1
+        az, alt = np.radians(lookdev.DEFAULT_LIGHT)
+        light = np.array([np.sin(az) * np.cos(alt), np.cos(az) * np.cos(alt), np.sin(alt)])
+        lit = np.clip(n @ light, 0, 1)
+        assert np.allclose(lookdev.shaded_relief(h, exaggeration=0.7, wrap=wrap), lit, atol=1e-5)

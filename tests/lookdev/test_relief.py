@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nexture_core import relief
+from nexture_core import lookdev, relief
 
 
 def _bumps(size=96, seed=0):
@@ -14,22 +14,22 @@ def _bumps(size=96, seed=0):
 
 
 def test_flat_map_shades_to_the_light_altitude():
-    s = relief.shaded_relief(np.zeros((16, 16), np.float32), exaggeration=1.0)
+    s = lookdev.shaded_relief(np.zeros((16, 16), np.float32), exaggeration=1.0)
     assert s.shape == (16, 16) and s.dtype == np.float32
     assert np.allclose(s, np.sin(np.radians(45)))
 
 
 def test_slope_facing_the_northwest_light_is_brighter():
     y, x = np.mgrid[0:32, 0:32].astype(np.float32)
-    facing = relief.shaded_relief(x + y, exaggeration=0.5)  # height rises to the SE: faces NW
-    away = relief.shaded_relief(-(x + y), exaggeration=0.5)
+    facing = lookdev.shaded_relief(x + y, exaggeration=0.5)  # height rises to the SE: faces NW
+    away = lookdev.shaded_relief(-(x + y), exaggeration=0.5)
     assert facing.mean() > 0.9 and away.mean() < 0.4
 
 
 def test_auto_exaggeration_is_unit_free():
     h = _bumps()
-    a = relief.shaded_relief(h)
-    b = relief.shaded_relief(h * 1e-4)  # same map in other units
+    a = lookdev.shaded_relief(h)
+    b = lookdev.shaded_relief(h * 1e-4)  # same map in other units
     assert a.min() >= 0 and a.max() <= 1
     assert np.allclose(a, b, atol=1e-4)
     assert a.std() > 0.05
@@ -40,11 +40,17 @@ def test_height_view_range():
     assert v.min() == 0 and v.max() == 1 and v.dtype == np.float32
 
 
-def test_text_mask_draws_glyphs():
-    m = relief.text_mask("before", scale=2)
-    assert m.shape == (14, 6 * 2 * 6)
-    assert m.any() and not m.all()
-    assert relief.text_mask("?").sum() == relief.text_mask("~").sum()  # unknown -> '?'
+def test_label_bar_draws_the_text_in_white_on_the_sheet_background():
+    bar = relief.label_bar("before", 160, scale=2)
+    assert bar.shape == (16 + 8, 160, 3) and bar.dtype == np.float32
+    ink = bar[..., 0] > 0.9
+    rows, cols = np.nonzero(ink)
+    assert 30 < ink.sum() < 0.5 * ink.size  # glyphs, not a filled box
+    assert rows.min() >= 4 and cols.min() >= 4 and cols.max() < 80  # inside the padding, six letters wide
+    assert np.allclose(bar[:, 100:], relief.SHEET_BACKGROUND)  # nothing after the text
+    assert not np.array_equal(bar, relief.label_bar("after", 160, scale=2))
+    long = relief.label_bar("a label much longer than the panel it sits above", 60, scale=2)
+    assert long.shape == (24, 60, 3) and (long[..., 0] > 0.9).any()  # cut at the edge
 
 
 def test_before_after_layout_and_shared_lighting():
@@ -52,10 +58,10 @@ def test_before_after_layout_and_shared_lighting():
     after = before + _bumps(96, 2) * 0.05
     sheet = relief.before_after(before, after, crop=None, labels=False)
     assert sheet.shape == (96, 96 * 2 + 4, 3)
-    k = relief.auto_exaggeration(after)
-    left = relief.shaded_relief(before, exaggeration=k)
+    k = lookdev.auto_exaggeration(after)
+    left = lookdev.shaded_relief(before, exaggeration=k)
     assert np.allclose(sheet[:, :96, 0], left, atol=1e-6)  # same lighting as the output's
-    assert np.allclose(sheet[:, 100:, 0], relief.shaded_relief(after, exaggeration=k), atol=1e-6)
+    assert np.allclose(sheet[:, 100:, 0], lookdev.shaded_relief(after, exaggeration=k), atol=1e-6)
 
 
 def test_before_after_upscaled_output_with_crop_and_labels():
@@ -103,7 +109,12 @@ def test_contact_sheet_grid():
         relief.contact_sheet([], 2)
 
 
-def test_maps_sheet_shows_every_map():
+def test_a_sheet_of_extra_maps_shows_grey_relief_and_rgb_side_by_side():
     disp = _bumps(32, 7)
-    sheet = relief.maps_sheet([("displacement", disp), ("albedo", np.full((32, 32, 3), 0.6)), ("normal", np.full((32, 32, 3), 0.5))])
-    assert sheet.shape[1] == 3 * 32 + 2 * 4
+    albedo = np.full((32, 32, 3), 0.6, np.float32)
+    tiles = [("displacement", lookdev.shaded_relief(disp)), ("albedo", albedo), ("normal", np.full((32, 32, 3), 0.5))]
+    sheet = relief.contact_sheet(tiles, columns=3, labels=False)
+    assert sheet.shape == (32, 3 * 32 + 2 * 4, 3)
+    assert np.allclose(sheet[:, :32], lookdev.shaded_relief(disp)[..., None])  # grey relief repeated in RGB
+    assert np.allclose(sheet[:, 36:68], 0.6) and np.allclose(sheet[:, 72:], 0.5)
+    assert np.allclose(sheet[:, 32:36], relief.SHEET_BACKGROUND)  # the gap between panels

@@ -7,6 +7,7 @@ from scipy import ndimage
 from nexture_core import SettingsError, Settings
 from nexture_core.api import MIX_KEY, synthesize
 from nexture_core.crossmaps import derive_surface_maps
+from tests.synthesis.oriented import ORIENTED_ITERATIONS, anisotropy, detail, oriented_patterns
 
 FAST = Settings(backbone="random", iterations=6)
 
@@ -20,13 +21,18 @@ def _corr(a, b):
     return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
 
-def test_masks_give_one_map(face, pattern, other_pattern):
-    left = np.zeros((48, 48), np.float32)
-    left[:, :24] = 1.0
-    left = ndimage.gaussian_filter(left, 3)
-    result = synthesize(face, [pattern, other_pattern], FAST, masks=[left, 1 - left])
+def test_masks_give_one_map_where_each_region_follows_its_own_pattern(face):
+    horizontal, vertical = oriented_patterns()
+    left = np.zeros(face.shape, np.float32)
+    left[:, :48] = 1.0
+    left = ndimage.gaussian_filter(left, 2)
+    result = synthesize(face, [horizontal, vertical], FAST.replace(iterations=ORIENTED_ITERATIONS), masks=[left, 1 - left])
     assert list(result.outputs) == [MIX_KEY]
-    assert result.outputs[MIX_KEY]["displacement"].shape == face.shape
+    out = result.outputs[MIX_KEY]["displacement"]
+    assert out.shape == face.shape
+    added = detail(out - face)
+    assert anisotropy(added[:, 6:36]) > 0.3  # left: the horizontal pattern's furrows
+    assert anisotropy(added[:, 60:90]) < -0.1  # right: the vertical pattern's
 
 
 def test_mask_count_must_match_patterns(face, pattern, other_pattern):

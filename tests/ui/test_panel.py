@@ -15,7 +15,8 @@ import pytest
 
 from nexture_core.io import read_map
 from nexture_core.job import JobState
-from nexture_core.ui.panel import NexturePanel, scale_to_slider, slider_to_scale
+from nexture_core.ui.panel import NexturePanel
+from nexture_core.ui.settings_section import scale_to_slider, slider_to_scale
 from nexture_core.ui.qt import QtCore, Qt
 
 pytestmark = pytest.mark.qt
