@@ -49,6 +49,9 @@ def values_from_panel(panel: Any) -> Dict[str, Any]:
         values[name] = getattr(settings, name, None) or 0.0
     if patterns:
         values["pattern"] = patterns[0]
+    loaded = getattr(getattr(panel, "loaded", None), "path", None)
+    if loaded:
+        values["input"] = str(loaded)  # the map the panel shows (a host may use its own)
     return values
 
 

@@ -109,11 +109,13 @@ def cache_dir(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def clean_fakes(monkeypatch):
-    """Fresh fakes, and no cache or torch-folder variables from the caller's shell."""
+    """Fresh fakes, and no cache, torch-folder or Qt-binding variables from the caller's shell
+    (a host plugin sets NEXTURE_QT_BINDING in its process; tests must not leak it)."""
     for name in [n for n in os.environ if n.startswith("NEXTURE_PYTHONPATH") or n in ("NEXTURE_CACHE", "NEXTURE_QT_BINDING")]:
         monkeypatch.delenv(name, raising=False)
     fakes.reset()
     yield
+    os.environ.pop("NEXTURE_QT_BINDING", None)
     fakes.reset()
 
 

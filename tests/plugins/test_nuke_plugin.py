@@ -53,7 +53,10 @@ def run_to_end(group, timeout=120):
 
 
 def test_startup_files_register_the_menu_the_pane_and_paths(monkeypatch, tmp_path):
-    monkeypatch.setenv("NEXTURE_PYTHONPATH_NUKE15", str(tmp_path))
+    monkeypatch.setattr(nuke, "NUKE_VERSION_MAJOR", 16)  # a PySide6 Nuke, as this test machine's Qt
+    monkeypatch.setattr(nuke, "NUKE_VERSION_STRING", "16.0v4")
+    monkeypatch.setenv("NEXTURE_PYTHONPATH_NUKE15", str(tmp_path / "not-this-version"))
+    monkeypatch.setenv("NEXTURE_PYTHONPATH_NUKE16", str(tmp_path))
     runpy.run_path(str(REPO / "plugins" / "nuke" / "init.py"))
     runpy.run_path(str(REPO / "plugins" / "nuke" / "menu.py"))
     for bar in ("Nodes", "Nuke"):
@@ -61,6 +64,7 @@ def test_startup_files_register_the_menu_the_pane_and_paths(monkeypatch, tmp_pat
     import sys
 
     assert str(tmp_path) in sys.path, "this Nuke version's torch folder is on sys.path"
+    assert str(tmp_path / "not-this-version") not in sys.path
     sys.path.remove(str(tmp_path))
     assert fake_panels.REGISTERED["uk.co.nexture.panel"]["name"] == "Nexture", "the pane is dockable"
 

@@ -17,7 +17,9 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     spec = [
         ("pattern", "Pattern", "menu", d["pattern"], (ids, labels)),
         ("scale", "Scale", "float", d["scale"], None),
-        ("texel_mm", "Texel Size (mm, 0 = use scale)", "float", d["texel_mm"], None),
+        ("texel_mm", "Texel Size (mm per input texel, 0 = from the mesh in input 2, else not set)", "float", d["texel_mm"], None),
+        ("map_width_mm", "Or Map Width (mm, 0 = not set)", "float", d["map_width_mm"], None),
+        ("height_mm", "Height Unit (mm per map unit, 0 = 10)", "float", d["height_mm"], None),
         ("strength", "Strength", "float", d["strength"], None),
         ("preset", "Preset", "menu", d["preset"], (list(PRESETS), [p.title() for p in PRESETS])),
         ("seed", "Seed", "int", d["seed"], None),
