@@ -8,6 +8,7 @@ form in a :class:`~nexture_core.job.Job` for a worker thread.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +19,12 @@ import numpy as np
 from .errors import InputError, OutputError, PatternError, SettingsError
 from .job import Job
 from .progress import ProgressFn, SubProgress, check_cancel
-from .scales import pattern_multiplier, structure_sigma_px
 from .settings import Settings
+from . import units
+from .units import MULTIPLIER_RANGE, height_gain, pattern_multiplier, structure_sigma_px
 
-# At strength 1 the output's detail band has the pattern's relative amplitude
-# (detail std over value range) times this share of the input's value range:
-# sculpted maps span broad forms, so pore-scale relief is a small part of it.
-AMPLITUDE_REFERENCE = 0.05
 MIN_INPUT_SIDE = 32
+log = logging.getLogger("nexture")
 MIX_KEY = "mix"
 
 
@@ -37,6 +36,7 @@ class SynthesisResult:
     settings: Settings
     patterns: List[str]
     stats: dict = field(default_factory=dict)
+    notes: List[str] = field(default_factory=list)  # assumptions and resolution warnings, one line each
 
 
 @dataclass
@@ -96,28 +96,31 @@ def _check_image(image: np.ndarray) -> np.ndarray:
     return arr.astype(np.float32, copy=False)
 
 
-def _region_for(pattern, image_range: float, settings: Settings):
-    """Pixel scale and amplitude of one pattern for this input."""
+def _region_for(pattern, width_px: int, settings: Settings):
+    """Pixel scale and physical amplitude of one pattern for an input ``width_px`` wide."""
     import torch
 
     from . import filters
     from .synthesis.engine import Region
-    from .synthesis.targets import robust_range
 
-    multiplier = pattern_multiplier(settings.scale, settings.texel_mm, pattern.mm_per_px)
-    if not (0.1 <= multiplier <= 8.0):
+    multiplier = pattern_multiplier(settings, width_px, pattern)
+    lo, hi = MULTIPLIER_RANGE
+    if not (lo <= multiplier <= hi):
         raise SettingsError(
-            f"Pattern '{pattern.id}' at --texel-mm {settings.texel_mm} gives a scale of {multiplier:.3g}; "
-            "it must lie between 0.1 and 8 (pick a texel size closer to the pattern's own "
-            f"{pattern.mm_per_px:.4f} mm per pixel)."
+            f"Pattern '{pattern.id}' would be drawn at {multiplier:.3g} output px per pattern px "
+            f"(texel {settings.texel_mm or settings.map_width_mm}, scale {settings.scale}); it must lie between {lo:.3g} and {hi:g}: "
+            "check --texel-mm / --map-width-mm (millimetres) and --scale."
         )
     disp = np.asarray(pattern.load_map("displacement"), dtype=np.float32)
     tensor = torch.from_numpy(np.array(disp, dtype=np.float32))[None, None]
     wrap = bool(getattr(pattern, "tileable", True))
-    native_detail = filters.detail(tensor, structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap)
-    relative = float(native_detail.std()) / robust_range(disp)
-    target_std = settings.strength * relative * image_range * AMPLITUDE_REFERENCE
-    return Region(key=pattern.id, disp=tensor, multiplier=multiplier, target_std=max(target_std, 1e-9), wrap=wrap), multiplier
+    native_std = None
+    if not getattr(pattern, "height_um", None):
+        native_std = float(filters.detail(tensor, structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap).std())
+    gain = height_gain(settings, pattern, native_std)
+    region = Region(key=pattern.id, disp=tensor, multiplier=multiplier, gain=max(gain, 1e-12), wrap=wrap,
+                    cell_px=float(pattern.feature_px) * multiplier)
+    return region, multiplier
 
 
 def _normalised_masks(masks: Sequence[np.ndarray], count: int, uncovered: str):
@@ -172,7 +175,7 @@ def synthesize(
     when ``cancel`` is set.
     """
     from .synthesis.engine import Synthesis
-    from .synthesis.targets import TargetCache, robust_range
+    from .synthesis.targets import TargetCache
 
     settings = (settings or Settings()).validated()
     arr = _check_image(image)
@@ -185,16 +188,16 @@ def synthesize(
 
         net = load_backbone(settings.backbone, settings.weights, pick_device(settings.device))
         plan_block_size(net, arr.shape[0] * settings.upscale, arr.shape[1] * settings.upscale, settings.max_memory_gb, 4)
-    image_range = robust_range(arr)
     regions = []
     multipliers = []
     for p in resolved:
-        region, mult = _region_for(p, image_range, settings)
+        region, mult = _region_for(p, arr.shape[1], settings)
         regions.append(region)
         multipliers.append(mult)
+    notes = unit_notes(settings, arr.shape, resolved)
     cache = TargetCache()
     outputs: Dict[str, Dict[str, np.ndarray]] = {}
-    stats: dict = {"patterns": {}}
+    stats: dict = {"patterns": {}, "notes": notes}
     if masks is not None:
         weights, keep = _normalised_masks(masks, len(resolved), settings.uncovered)
         sigma = max(structure_sigma_px(p.feature_px, m) for p, m in zip(resolved, multipliers))
@@ -213,10 +216,31 @@ def synthesize(
             disp = run.run()
             outputs[p.id] = _derive_maps(disp, [p], settings, sigma, [mult], None, base_maps, progress, cancel)
             stats.update(dataclasses.asdict(run.stats()))
-            stats["patterns"][p.id] = {"multiplier": mult, "sigma": sigma, "target_std": region.target_std}
+            stats["patterns"][p.id] = {"multiplier": mult, "sigma": sigma, "gain": region.gain, "target_std": run.target_std(0)}
     if progress is not None:
         progress(1.0, "done", None)
-    return SynthesisResult(outputs=outputs, settings=settings, patterns=[p.id for p in resolved], stats=stats)
+    return SynthesisResult(outputs=outputs, settings=settings, patterns=[p.id for p in resolved], stats=stats, notes=notes)
+
+
+def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
+    """What was assumed about units, and detail the map is too coarse to draw; each logged once.
+
+    Logged on the ``nexture`` logger (the CLI prints it; hosts and pipelines
+    attach their own handler) before any work starts.
+    """
+    notes = []
+    line = units.assumptions_line(settings, shape, patterns)
+    if line:
+        notes.append(line)
+        log.info(line)
+    for p in patterns:
+        t = units.texel(settings, shape[1], p)
+        note = units.resolution_note(p, t, settings.scale, settings.upscale)
+        if note:
+            text = f"pattern '{p.id}': {note}"
+            notes.append(text)
+            log.warning(text)
+    return notes
 
 
 def _resize_keep(keep: Optional[np.ndarray], arr: np.ndarray, settings: Settings) -> Optional[np.ndarray]:
@@ -259,7 +283,9 @@ def _derive_maps(disp, patterns, settings, sigma, multipliers, weights, base_map
         from . import lookdev
 
         if "normal" in wanted:
-            maps["normal"] = lookdev.normal_map(disp, height_scale=settings.height_scale, wrap=settings.tileable)
+            # Physical slopes: mm of height per mm across the surface.
+            texel_mm = units.texel(settings, disp.shape[1] // settings.upscale, patterns[0]).output_mm
+            maps["normal"] = lookdev.normal_map(disp, height_scale=units.height_mm(settings), texel_size=texel_mm, wrap=settings.tileable)
         if "cavity" in wanted:
             maps["cavity"] = lookdev.cavity_map(disp, radius_px=max(2.0, sigma / 2), wrap=settings.tileable)
         if "bands" in wanted:

@@ -95,8 +95,8 @@ def fit(image: np.ndarray, max_side: int) -> np.ndarray:
         return arr
     size = (max(1, round(h * f)), max(1, round(w * f)))
     if arr.ndim == 2:
-        return resize_to(arr, size, order=1)
-    return np.stack([resize_to(arr[..., c], size, order=1) for c in range(arr.shape[2])], axis=-1)
+        return resize_to(arr, size)
+    return np.stack([resize_to(arr[..., c], size) for c in range(arr.shape[2])], axis=-1)
 
 
 # ------------------------------------------------------------------- labels

@@ -1,15 +1,16 @@
 """What an artist chooses for one synthesis, validated once before any work starts.
 
-Units: ``scale`` is a multiplier (1.0 puts one pattern pixel on one output
-pixel; 2.0 makes the detail twice as large); ``texel_mm`` is the size of one
-*output* pixel in millimetres and, when given, sets the multiplier from the
-pattern's own millimetre width. ``strength`` multiplies the detail amplitude.
+Units (see :mod:`nexture_core.units`): ``texel_mm`` is the size of one texel
+of the *input* map in millimetres (or ``map_width_mm`` the width it covers);
+``height_mm`` is how many millimetres of relief one map unit means. ``scale``
+makes the detail larger than real (1.0 = real size; without a texel size, one
+pattern pixel per output pixel). ``strength`` multiplies the real depth.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from .errors import SettingsError
@@ -38,7 +39,9 @@ class Settings:
     """One synthesis' parameters. Build with keywords; call :meth:`validated`."""
 
     scale: float = 1.0
-    texel_mm: Optional[float] = None
+    texel_mm: Optional[float] = None  # mm per input texel
+    map_width_mm: Optional[float] = None  # mm the input map's width covers (instead of texel_mm)
+    height_mm: Optional[float] = None  # mm of relief per map unit; None: units.DEFAULT_HEIGHT_MM
     upscale: int = 1
     strength: float = 1.0
     preset: str = "draft"
@@ -54,8 +57,6 @@ class Settings:
     # Mask handling where every mask is zero: "pattern" uses the first pattern,
     # "input" keeps the input's own detail there.
     uncovered: str = "pattern"
-    height_scale: float = 1.0  # displacement units per texel, for normal maps
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -65,8 +66,14 @@ class Settings:
         lo, hi = SCALE_RANGE
         if not (lo <= float(self.scale) <= hi):
             raise SettingsError(f"--scale {self.scale} is out of range; use a value from {lo} to {hi}.")
+        if self.texel_mm is not None and self.map_width_mm is not None:
+            raise SettingsError("--texel-mm and --map-width-mm both give the texel size; pass only one.")
         if self.texel_mm is not None and not (0.0005 <= float(self.texel_mm) <= 10.0):
-            raise SettingsError(f"--texel-mm {self.texel_mm} is out of range; use 0.0005 to 10 millimetres per output pixel.")
+            raise SettingsError(f"--texel-mm {self.texel_mm} is out of range; use 0.0005 to 10 millimetres per texel of the input map.")
+        if self.map_width_mm is not None and not (0.1 <= float(self.map_width_mm) <= 100_000.0):
+            raise SettingsError(f"--map-width-mm {self.map_width_mm} is out of range; use 0.1 to 100000 millimetres.")
+        if self.height_mm is not None and not (1e-6 <= float(self.height_mm) <= 1e6):
+            raise SettingsError(f"--height-mm {self.height_mm} is out of range; give the millimetres of relief one map unit means (e.g. 10 for centimetres).")
         if self.upscale not in UPSCALES:
             raise SettingsError(f"--upscale {self.upscale} is not supported; use 1, 2 or 4.")
         lo, hi = STRENGTH_RANGE
@@ -103,6 +110,5 @@ class Settings:
     def to_dict(self) -> dict:
         """Plain values for hashing caches and writing manifests."""
         d = dataclasses.asdict(self)
-        d.pop("extra", None)
         d["maps"] = list(self.maps)
         return d

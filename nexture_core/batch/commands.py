@@ -37,8 +37,11 @@ def synth_arguments(request) -> List[str]:
     args += ["--uncovered", s.uncovered]
     if s.texel_mm is not None:
         args += ["--texel-mm", repr(float(s.texel_mm))]
-    else:
-        args += ["--scale", repr(float(s.scale))]
+    if s.map_width_mm is not None:
+        args += ["--map-width-mm", repr(float(s.map_width_mm))]
+    if s.height_mm is not None:
+        args += ["--height-mm", repr(float(s.height_mm))]
+    args += ["--scale", repr(float(s.scale))]
     args += ["--upscale", str(s.upscale), "--strength", repr(float(s.strength)), "--preset", s.preset]
     if s.iterations is not None:
         args += ["--iterations", str(s.iterations)]
@@ -49,7 +52,7 @@ def synth_arguments(request) -> List[str]:
         args += ["--max-memory", repr(float(s.max_memory_gb))]
     if s.tileable:
         args.append("--tileable")
-    args += ["--maps", ",".join(s.maps), "--height-scale", repr(float(s.height_scale))]
+    args += ["--maps", ",".join(s.maps)]
     if request.base_albedo:
         args += ["--base-albedo", _abs(request.base_albedo)]
     if request.base_specular:

@@ -15,6 +15,8 @@ from typing import Optional
 import numpy as np
 
 from ..errors import InputError, SettingsError
+from ..settings import Settings
+from .units_args import add_unit_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,9 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("output", help="the synthesized displacement map")
     p.add_argument("--input", required=True, help="the map the synthesis started from")
     p.add_argument("-p", "--pattern", required=True, metavar="ID", help="pattern id used for the synthesis")
-    scale = p.add_mutually_exclusive_group()
-    scale.add_argument("--scale", type=float, default=1.0, help="pattern scale used for the synthesis")
-    scale.add_argument("--texel-mm", type=float, help="size of one output pixel in millimetres (sets the scale)")
+    add_unit_options(p)
     p.add_argument("--upscale", type=int, help="output size multiplier used (default: output size / input size)")
     p.add_argument("--strength", type=float, default=1.0, help="detail strength used (sets the target detail std)")
     p.add_argument("--channel", help="channel to read from both maps (default: the grey channel or R)")
@@ -107,24 +107,26 @@ def _write_sheet(path: str, output: np.ndarray, inp: np.ndarray, pattern_disp: n
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import units
     from ..metrics import evaluate, target_detail_std
     from ..patterns import load_bank
-    from ..scales import pattern_multiplier, structure_sigma_px
 
-    if args.scale is not None and not args.scale > 0:
-        raise SettingsError(f"--scale must be positive; got {args.scale}.")
-    if args.texel_mm is not None and not args.texel_mm > 0:
-        raise SettingsError(f"--texel-mm must be positive; got {args.texel_mm}.")
     pattern = load_bank().get(args.pattern)
     output = _read(args.output, args.channel, "output")
     inp = _read(args.input, args.channel, "input")
     _check_sizes(output, inp, args.upscale, args.output, args.input)
+    upscale = args.upscale or output.shape[1] // inp.shape[1]
+    settings = Settings(
+        scale=args.scale, texel_mm=args.texel_mm, map_width_mm=args.map_width_mm, height_mm=args.height_mm,
+        upscale=upscale if upscale in (1, 2, 4) else 1, strength=args.strength,
+    ).validated()
     mask = _read(args.mask, None, "mask") if args.mask else None
-    multiplier = pattern_multiplier(args.scale, args.texel_mm, pattern.mm_per_px)
-    sigma = structure_sigma_px(pattern.feature_px, multiplier)
+    multiplier = units.pattern_multiplier(settings, inp.shape[1], pattern)
+    sigma = units.structure_sigma_px(pattern.feature_px, multiplier)
     pattern_disp = np.asarray(pattern.load_map("displacement"), dtype=np.float32)
     pattern_wrap = bool(getattr(pattern, "tileable", True))
-    target = target_detail_std(pattern_disp, structure_sigma_px(pattern.feature_px, 1.0), inp, args.strength, wrap=pattern_wrap)
+    gain = units.height_gain(settings, pattern, _native_detail_std(pattern, pattern_disp, pattern_wrap))
+    target = target_detail_std(pattern_disp, multiplier, sigma, gain, wrap=pattern_wrap)
     try:
         report = evaluate(
             output, inp, pattern_disp, multiplier, sigma, strength_target_std=target, mask=mask,
@@ -143,6 +145,16 @@ def run(args: argparse.Namespace) -> int:
         header = f"{args.output}  vs  {args.input}  pattern {pattern.id}  (x{multiplier:.3g}, sigma {sigma:.3g} px, cell {report.cell_px:.3g} px)"
         print_table(report, header)
     return 1 if args.strict and not report.passed else 0
+
+
+def _native_detail_std(pattern, disp: np.ndarray, wrap: bool) -> Optional[float]:
+    """The pattern's own detail RMS, needed only when it records no depth (units.pattern_height_um)."""
+    from .. import units
+    from ..metrics import detail_band
+
+    if getattr(pattern, "height_um", None):
+        return None
+    return float(np.std(detail_band(disp, units.structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap)))
 
 
 def _finite(value):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from typing import List, Optional
 
@@ -31,7 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OneLine(logging.Handler):
+    """``nexture: note: ...`` for what was assumed, ``nexture: warning: ...`` for what to fix,
+    on whatever ``sys.stderr`` is when the line is logged."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind = "note" if record.levelno < logging.WARNING else "warning"
+        print(f"nexture: {kind}: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_library_messages() -> None:
+    """The library logs on ``nexture``; the command line prints those lines on stderr."""
+    logger = logging.getLogger("nexture")
+    if not any(isinstance(h, _OneLine) for h in logger.handlers):
+        logger.addHandler(_OneLine())
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    _show_library_messages()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -11,6 +11,7 @@ from typing import Optional
 
 from ..errors import SettingsError
 from ..settings import BACKBONES, DEVICES, MAP_NAMES, PRECISIONS, PRESETS, Settings
+from .units_args import add_unit_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,9 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id-map", metavar="FILE", help="one map whose values pick the pattern per pixel (instead of --mask)")
     p.add_argument("--id-values", metavar="V,V,...", help="the id-map value bound to each --pattern, in order")
     p.add_argument("--uncovered", choices=("pattern", "input"), default="pattern", help="where every mask is zero: use the first pattern, or keep the input's own detail")
-    scale = p.add_mutually_exclusive_group()
-    scale.add_argument("--scale", type=float, default=1.0, help="pattern scale: 1 puts one pattern pixel on one output pixel, 2 makes the detail twice as large")
-    scale.add_argument("--texel-mm", type=float, help="size of one output pixel in millimetres (sets the scale from the pattern's width)")
+    add_unit_options(p)
     p.add_argument("--upscale", type=int, default=1, help="output size multiplier: 1, 2 or 4 (sharp at the new size)")
     p.add_argument("--strength", type=float, default=1.0, help="detail amplitude relative to the pattern's")
     p.add_argument("--preset", choices=PRESETS, default="draft", help="quality preset (iterations per pyramid level)")
@@ -40,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-memory", type=float, metavar="GIB", help="memory budget that sets the block size (default fits a 12 GB card)")
     p.add_argument("--tileable", action="store_true", help="the input tiles: make the output tile too")
     p.add_argument("--maps", default="displacement", help=f"comma-separated outputs from {', '.join(MAP_NAMES)}")
-    p.add_argument("--height-scale", type=float, default=1.0, help="displacement units per texel, for normal maps")
     p.add_argument("--base-albedo", metavar="FILE", help="albedo whose low frequencies the derived albedo keeps")
     p.add_argument("--base-specular", metavar="FILE", help="specular whose low frequencies the derived specular keeps")
     p.add_argument("--channel", help="channel to read, e.g. 'displacement.R' or 'Y' (default: the grey channel or R)")
@@ -61,6 +59,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings(
         scale=args.scale,
         texel_mm=args.texel_mm,
+        map_width_mm=args.map_width_mm,
+        height_mm=args.height_mm,
         upscale=args.upscale,
         strength=args.strength,
         preset=args.preset,
@@ -74,7 +74,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tileable=args.tileable,
         maps=maps,
         uncovered=args.uncovered,
-        height_scale=args.height_scale,
     ).validated()
 
 

@@ -1,7 +1,8 @@
 """Structure/detail split and resampling on numpy maps (H x W float32).
 
-The numpy twin of :mod:`nexture_core.filters`: metrics run without torch so
-they can judge any map, including ones made elsewhere. ``sigma`` is in pixels
+The numpy twin of :mod:`nexture_core.filters` for the low-pass (float64, so
+bands telescope exactly); resampling is the engine's own, so a pattern is
+judged at the output's scale exactly as the engine drew it. ``sigma`` is in pixels
 of the map it is applied to; ``wrap=True`` treats the map as tileable.
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 from typing import Tuple
 
 import numpy as np
+import torch
 from scipy import ndimage
+
+from .. import filters
 
 
 def _as_map(x: np.ndarray, name: str = "map") -> np.ndarray:
@@ -38,24 +42,19 @@ def detail_band(x: np.ndarray, sigma: float, wrap: bool = False) -> np.ndarray:
     return (arr.astype(np.float64) - lowpass(arr, sigma, wrap)).astype(np.float32)
 
 
-def resize_to(x: np.ndarray, shape: Tuple[int, int], order: int = 3) -> np.ndarray:
-    """Resample to exactly ``shape`` (H, W) with a spline of ``order`` (3: bicubic-like).
+def resize_to(x: np.ndarray, shape: Tuple[int, int], wrap: bool = False) -> np.ndarray:
+    """Resample to exactly ``shape`` (H, W) with the engine's own resampler.
 
-    Shrinking pre-blurs by half the step so detail finer than the new pixel
-    does not alias into false texture.
+    :func:`nexture_core.filters.resize`: antialiased bicubic when shrinking (no
+    finer-than-a-pixel detail aliases into false texture), bicubic when
+    enlarging; ``wrap``: the map tiles, and so does the result. The metrics
+    judge a pattern resampled exactly as the engine resampled it.
     """
     arr = _as_map(x)
-    h, w = arr.shape
-    th, tw = int(shape[0]), int(shape[1])
-    if (h, w) == (th, tw):
+    if arr.shape == (int(shape[0]), int(shape[1])):
         return arr.copy()
-    fy, fx = th / h, tw / w
-    if fy < 1 or fx < 1:
-        arr = ndimage.gaussian_filter(arr, (max(0.0, 0.5 / fy - 0.5), max(0.0, 0.5 / fx - 0.5)), mode="reflect")
-    out = ndimage.zoom(arr, (fy, fx), order=order, mode="reflect", grid_mode=True)
-    if out.shape != (th, tw):  # zoom rounds; pad/crop the last row/column if needed
-        out = np.pad(out, ((0, max(0, th - out.shape[0])), (0, max(0, tw - out.shape[1]))), mode="edge")[:th, :tw]
-    return out.astype(np.float32)
+    tensor = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))[None, None]
+    return filters.resize(tensor, (int(shape[0]), int(shape[1])), wrap=wrap)[0, 0].numpy()
 
 
 def upsample(x: np.ndarray, factor: float) -> np.ndarray:
@@ -64,11 +63,18 @@ def upsample(x: np.ndarray, factor: float) -> np.ndarray:
     return resize_to(arr, (int(round(arr.shape[0] * factor)), int(round(arr.shape[1] * factor))))
 
 
-def resample_pattern(pattern_disp: np.ndarray, multiplier: float) -> np.ndarray:
-    """The pattern at the output's pixel scale: ``multiplier`` output pixels per pattern pixel."""
+def resample_pattern(pattern_disp: np.ndarray, multiplier: float, wrap: bool = False) -> np.ndarray:
+    """The pattern at the output's pixel scale: ``multiplier`` output pixels per pattern pixel.
+
+    ``wrap``: the pattern tiles, and is resampled as a tile (no border effects).
+    It is never repeated here: the metrics compare the pattern's two halves as
+    independent samples, which repeats would not be.
+    """
     if not multiplier > 0:
         raise ValueError(f"multiplier must be positive; got {multiplier}.")
-    return upsample(pattern_disp, multiplier)
+    arr = _as_map(pattern_disp)
+    shape = (max(8, int(round(arr.shape[0] * multiplier))), max(8, int(round(arr.shape[1] * multiplier))))
+    return resize_to(arr, shape, wrap=wrap)
 
 
 def robust_range(x: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 
-from .bands import _as_map, detail_band, resample_pattern, resize_to, robust_range
+from .bands import _as_map, detail_band, resample_pattern, resize_to
 from .copying import COPY_MARGIN, independent_ncc, max_ncc, ncc_patch_for_cell
 from .fidelity import detail_std_ratio, structure_psnr
 from .orientation import orientation_l1
@@ -133,18 +133,16 @@ class QualityReport:
         return d
 
 
-def target_detail_std(pattern_disp: np.ndarray, pattern_sigma: float, input_map: np.ndarray, strength: float = 1.0, wrap: bool = True) -> float:
-    """The detail std the engine aims for (mirrors ``api._region_for``), in the input's units.
+def target_detail_std(pattern_disp: np.ndarray, multiplier: float, sigma: float, gain: float, wrap: bool = True) -> float:
+    """The detail std the engine aims for, in the output's units.
 
-    The pattern's relative detail amplitude (native detail std over its robust
-    range, ``pattern_sigma`` = structure sigma at multiplier 1) times the
-    input's robust range times ``api.AMPLITUDE_REFERENCE`` times ``strength``.
+    The pattern's detail band at the output's pixel scale (resampled by
+    ``multiplier``, split at ``sigma`` output px) times ``gain``, the map units
+    per pattern unit of :func:`nexture_core.units.height_gain`: the pattern's
+    real depth in the map's units.
     """
-    from ..api import AMPLITUDE_REFERENCE
-
-    pat = _as_map(pattern_disp, "pattern")
-    relative = float(np.std(detail_band(pat, pattern_sigma, wrap=wrap))) / robust_range(pat)
-    return float(strength) * relative * robust_range(input_map) * AMPLITUDE_REFERENCE
+    pat = resample_pattern(_as_map(pattern_disp, "pattern"), multiplier, wrap=wrap)
+    return float(gain) * float(np.std(detail_band(pat, sigma, wrap=wrap)))
 
 
 def _bbox(region: np.ndarray) -> Tuple[slice, slice]:
@@ -201,11 +199,11 @@ def evaluate(
     # The detail the synthesis added: the output's detail band less the input's
     # own (an artist's sculpted wrinkles are kept, not judged against the pattern).
     out_d = detail_band(out - inp, sigma, wrap)
-    pat_d = detail_band(resample_pattern(pattern_detail, multiplier), sigma, wrap=pattern_wrap)
+    pat_d = detail_band(resample_pattern(pattern_detail, multiplier, wrap=pattern_wrap), sigma, wrap=pattern_wrap)
     region_d = out_d
     values = out_d
     if mask is not None:
-        m = resize_to(_as_map(mask, "mask"), out.shape, order=1)
+        m = resize_to(_as_map(mask, "mask"), out.shape)
         inside = m >= 0.5
         if not inside.any():
             raise ValueError("the mask selects no pixel (nothing >= 0.5).")

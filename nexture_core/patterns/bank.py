@@ -74,6 +74,10 @@ class Pattern:
     size_px: Tuple[int, int]
     tileable: bool = True
     source: str = "builtin"
+    height_um: Optional[float] = None  # micrometres the displacement's [0, 1] spans
+    cell_mm: Optional[Tuple[float, float]] = None  # crease-cell diameters
+    pore_mm: Optional[Tuple[float, float]] = None  # pore diameters
+    relief: Dict[str, float] = field(default_factory=dict)  # measured: rq_um, depth_um, skewness
 
     @property
     def mm_per_px(self) -> float:
@@ -132,6 +136,7 @@ def pattern_from_folder(folder: Path, source: str = "builtin") -> Pattern:
         id=m.id, name=m.name, region=m.region, description=m.description, width_mm=m.width_mm,
         feature_mm=m.feature_mm or DEFAULT_FEATURE_MM, licence=m.licence, attribution=m.attribution,
         folder=folder, maps=maps, size_px=sizes["displacement"], tileable=m.tileable, source=source,
+        height_um=m.height_um, cell_mm=m.cell_mm, pore_mm=m.pore_mm, relief=dict(m.relief),
     )
 
 

@@ -3,15 +3,23 @@
 A pattern folder holds the manifest plus its maps: ``displacement`` (required,
 16-bit or float), ``albedo`` (RGB) and ``specular`` (grey), all the same size,
 and a small shaded ``thumbnail`` for pickers.
+
+Physical facts: ``width_mm`` (the width the maps cover), ``height_um`` (the
+micrometres of relief the displacement's [0, 1] spans), ``cell_mm`` and
+``pore_mm`` (crease-cell and pore diameter ranges), and ``[relief]``, what
+was measured on the displacement (RMS roughness, depth, skewness of its
+detail band, in micrometres).
 """
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
+
+import tomli_w
 
 from ..errors import PatternError
 
@@ -34,6 +42,9 @@ class Manifest:
     width_mm: float
     description: str = ""
     feature_mm: Optional[float] = None
+    height_um: Optional[float] = None
+    cell_mm: Optional[Tuple[float, float]] = None
+    pore_mm: Optional[Tuple[float, float]] = None
     licence: str = ""
     attribution: str = ""
     tileable: bool = True
@@ -42,6 +53,8 @@ class Manifest:
     # Imported scans: how the files were converted, e.g. displacement_low/high
     # (original units = low + value * (high - low)) and specular_from.
     source: Dict[str, object] = field(default_factory=dict)
+    # Measured on the displacement's detail band: rq_um, depth_um, skewness.
+    relief: Dict[str, float] = field(default_factory=dict)
 
 
 def check_id(pid: str, where: str = "") -> str:
@@ -67,10 +80,13 @@ def read_manifest(folder: Path) -> Manifest:
     try:
         width = float(data["width_mm"])
         feature = float(data["feature_mm"]) if "feature_mm" in data else None
+        height = float(data["height_um"]) if "height_um" in data else None
     except (TypeError, ValueError):
-        raise PatternError(f"{path}: width_mm and feature_mm must be numbers of millimetres.") from None
+        raise PatternError(f"{path}: width_mm, feature_mm and height_um must be numbers (mm, mm, micrometres).") from None
     if not (0.1 <= width <= 1000):
         raise PatternError(f"{path}: width_mm {width} is out of range (0.1 to 1000 mm).")
+    if height is not None and not (0.01 <= height <= 100_000):
+        raise PatternError(f"{path}: height_um {height} is out of range (0.01 to 100000 micrometres for the displacement's 0..1).")
     maps = data.get("maps", {})
     if not isinstance(maps, dict) or "displacement" not in maps:
         raise PatternError(f"{path}: [maps] must name at least a displacement file.")
@@ -81,39 +97,41 @@ def read_manifest(folder: Path) -> Manifest:
         if not isinstance(rel, str) or "/" in rel or "\\" in rel or rel.startswith("."):
             raise PatternError(f"{path}: map {name} must be a file name inside the pattern folder, not {rel!r}.")
     source = data.get("source", {})
-    if not isinstance(source, dict):
-        raise PatternError(f"{path}: [source] must be a table.")
+    relief = data.get("relief", {})
+    if not isinstance(source, dict) or not isinstance(relief, dict):
+        raise PatternError(f"{path}: [source] and [relief] must be tables.")
     return Manifest(
         id=data["id"], name=str(data["name"]), region=str(data["region"]), width_mm=width,
-        description=str(data.get("description", "")), feature_mm=feature,
+        description=str(data.get("description", "")), feature_mm=feature, height_um=height,
+        cell_mm=_mm_span(data, "cell_mm", path), pore_mm=_mm_span(data, "pore_mm", path),
         licence=str(data.get("licence", "")), attribution=str(data.get("attribution", "")),
         tileable=bool(data.get("tileable", True)), seed=data.get("seed"), maps=dict(maps),
-        source=dict(source),
+        source=dict(source), relief={str(k): float(v) for k, v in relief.items() if isinstance(v, (int, float))},
     )
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    # JSON string escapes (\\, \", \n, \uXXXX) are valid TOML basic-string escapes.
-    return json.dumps(str(v), ensure_ascii=False)
+def _mm_span(data: dict, key: str, path: Path) -> Optional[Tuple[float, float]]:
+    """``[low, high]`` millimetres, low <= high, both positive; None when absent."""
+    if key not in data:
+        return None
+    value = data[key]
+    ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+    if not ok or not (0 < value[0] <= value[1] < 1000) or not all(math.isfinite(v) for v in value):
+        raise PatternError(f"{path}: {key} must be [low, high] in millimetres, 0 < low <= high; got {value!r}.")
+    return (float(value[0]), float(value[1]))
 
 
 def manifest_text(m: Manifest) -> str:
     """The manifest as TOML, keys in a fixed order (so regeneration is byte-identical)."""
-    lines = [f"id = {_toml_value(m.id)}", f"name = {_toml_value(m.name)}", f"region = {_toml_value(m.region)}",
-             f"description = {_toml_value(m.description)}", f"width_mm = {_toml_value(m.width_mm)}"]
-    if m.feature_mm is not None:
-        lines.append(f"feature_mm = {_toml_value(m.feature_mm)}")
-    lines += [f"licence = {_toml_value(m.licence)}", f"attribution = {_toml_value(m.attribution)}", f"tileable = {_toml_value(m.tileable)}"]
+    data: Dict[str, object] = {"id": m.id, "name": m.name, "region": m.region, "description": m.description, "width_mm": m.width_mm}
+    optional = {"feature_mm": m.feature_mm, "height_um": m.height_um, "cell_mm": m.cell_mm, "pore_mm": m.pore_mm}
+    data.update({k: list(v) if isinstance(v, tuple) else v for k, v in optional.items() if v is not None})
+    data.update({"licence": m.licence, "attribution": m.attribution, "tileable": m.tileable})
     if m.seed is not None:
-        lines.append(f"seed = {int(m.seed)}")
-    lines.append("")
-    lines.append("[maps]")
-    lines += [f"{k} = {_toml_value(v)}" for k, v in m.maps.items()]
+        data["seed"] = int(m.seed)
+    data["maps"] = dict(m.maps)
+    if m.relief:
+        data["relief"] = dict(m.relief)
     if m.source:
-        lines += ["", "[source]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in m.source.items()]
-    return "\n".join(lines) + "\n"
+        data["source"] = dict(m.source)
+    return tomli_w.dumps(data, multiline_strings=False)

@@ -40,7 +40,8 @@ from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_his
 STRUCTURE_WEIGHT = 0.05
 LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
 MIN_LEVEL_SIDE = 96
-MIN_PATTERN_SIDE = 128
+MIN_PATTERN_SIDE = 128  # a pattern that does not tile must keep this many px at the coarsest level
+MIN_CELL_PX = 8.0  # a coarser level only pays while it still draws whole crease cells
 MAX_LEVELS = 4
 FRESH_NOISE = 0.1  # new noise at each finer level: seeds detail the coarser level could not hold
 CUDNN_AUTOTUNE = False  # True: faster on some GPUs, but runs are no longer bit-reproducible
@@ -57,8 +58,9 @@ class Region:
     key: str
     disp: torch.Tensor  # (1, 1, h, w) pattern displacement, [0, 1]
     multiplier: float  # output px per pattern px
-    target_std: float  # detail std wanted at level 0, output units
+    gain: float  # output map units per pattern unit (the pattern's real depth, strength included)
     wrap: bool  # the pattern tiles
+    cell_px: float = 0.0  # crease-cell diameter in output px
 
 
 @dataclass
@@ -115,13 +117,22 @@ def autocast_dtype(settings: Settings, device: torch.device) -> Optional[torch.d
 
 
 def level_count(height: int, width: int, regions: Sequence[Region]) -> int:
-    """Levels such that the coarsest map and every pattern at that scale stay analysable."""
+    """Levels such that the coarsest map and every pattern at that scale stay analysable.
+
+    Coarse levels lay out the crease network; once a cell would shrink below
+    :data:`MIN_CELL_PX` there is no layout left to settle (a map whose cells
+    are a few texels wide gets a single level). A tiling pattern is repeated
+    as needed (:func:`.targets.level_target`), one that does not tile must
+    keep :data:`MIN_PATTERN_SIDE` px.
+    """
     n = 1
     while n < MAX_LEVELS:
         f = 2**n
         if min(height, width) / f < MIN_LEVEL_SIDE:
             break
-        if any(min(r.disp.shape[-2:]) * r.multiplier / f < MIN_PATTERN_SIDE for r in regions):
+        if any(r.cell_px and r.cell_px / f < MIN_CELL_PX for r in regions):
+            break
+        if any(not r.wrap and min(r.disp.shape[-2:]) * r.multiplier / f < MIN_PATTERN_SIDE for r in regions):
             break
         n += 1
     return n
@@ -197,6 +208,11 @@ class Synthesis:
         self.seconds = time.monotonic() - started
         return out.detach().cpu().numpy().astype(np.float32)
 
+    def target_std(self, region: int = 0) -> float:
+        """Detail std (output units) asked of ``region`` at the finest level."""
+        r = self.regions[region]
+        return r.gain * self._target(r, r.multiplier, self.sigma).detail_std
+
     def stats(self) -> SynthesisStats:
         return SynthesisStats(
             seconds=round(self.seconds, 3),
@@ -224,9 +240,9 @@ class Synthesis:
         plan = plan_block_size(self.level_net, h, w, self.budget, self.value_bytes)
         self.block_size = plan.block
         targets = [self._target(r, r.multiplier / f, sigma) for r in self.regions]
-        amp0 = [self._target(r, r.multiplier, self.sigma) for r in self.regions] if k else targets
-        # Amplitude wanted at this level: the pattern's own detail loses energy when reduced.
-        stds = [r.target_std * t.detail_std / a.detail_std for r, t, a in zip(self.regions, targets, amp0)]
+        # Amplitude wanted at this level: the pattern's own detail at this pixel
+        # scale in real units (a reduced pattern has lost its finest relief).
+        stds = [r.gain * t.detail_std for r, t in zip(self.regions, targets)]
         weights = self._weights((h, w))
         std_map = self._std_map(weights, stds, (h, w))
         source = filters.resize(self.input.to(dev), (h, w), wrap=self.wrap)

@@ -8,6 +8,7 @@ Amplitude and histogram targets come from the same detail band.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -15,6 +16,7 @@ import numpy as np
 import torch
 
 from .. import filters
+from ..units import PATTERN_MIN_SIDE
 from ..network.layers import ValidFeatureNet
 from .blocks import gather, plan_blocks
 from .loss import TargetStats, target_from_moments
@@ -123,6 +125,11 @@ def level_target(
     h, w = pattern_disp.shape[-2:]
     size = (max(16, int(round(h * multiplier))), max(16, int(round(w * multiplier))))
     resized = filters.resize(pattern_disp, size, wrap=wrap)
+    if wrap and min(size) < PATTERN_MIN_SIDE:
+        # A pattern drawn at a coarse texel covers few pixels; its repeats are
+        # the same skin, so the statistics come from enough cells.
+        reps = math.ceil(PATTERN_MIN_SIDE / min(size))
+        resized = resized.repeat(1, 1, reps, reps)
     d = filters.detail(resized, sigma, wrap=wrap)
     if max(size) > MAX_PATTERN_SIDE:
         cy, cx = (size[0] - MAX_PATTERN_SIDE) // 2, (size[1] - MAX_PATTERN_SIDE) // 2

@@ -120,7 +120,7 @@ def test_export_commands_name_each_tile_its_seed_and_output(tmp_path, tiles, cap
         assert out == str((tmp_path / "out" / f"hero_{{pattern}}.{number}.exr").resolve())
         for flag, value in (("--backbone", "random"), ("--preset", "preview"), ("--strength", "2.0"), ("-p", "cheek")):
             assert argv[argv.index(flag) + 1] == value
-        for flag in ("--scale", "--upscale", "--device", "--precision", "--maps", "--nan", "--uncovered", "--height-scale"):
+        for flag in ("--scale", "--upscale", "--device", "--precision", "--maps", "--nan", "--uncovered"):
             assert flag in argv
 
 

@@ -23,6 +23,8 @@ class FakePattern:
     id = "fake"
     mm_per_px = 0.02
     feature_px = CELL
+    feature_mm = CELL * 0.02
+    height_um = 300.0
     tileable = True
 
     def load_map(self, name):
@@ -54,8 +56,12 @@ def _files(tmp_path, detail, size=128, upscale=1):
 
 def _good_detail(inp_size=128, upscale=1, seed=5):
     """Detail of the same process at the amplitude the engine aims for (strength 1)."""
+    from nexture_core import units
+    from nexture_core.settings import Settings
+
     pattern = FakePattern().load_map("displacement")
-    target = M.target_detail_std(pattern, 8.0, make_input(inp_size), 1.0)
+    gain = units.height_gain(Settings(), FakePattern())
+    target = M.target_detail_std(pattern, 1.0, 8.0, gain)
     d = M.detail_band(furrow_network(inp_size * upscale, CELL, seed=seed), 8.0)
     return d * (target / d.std())
 
@@ -143,7 +149,8 @@ def test_clear_errors(tmp_path, fake_bank, capsys):
     assert "whole multiple" in capsys.readouterr().err
     with pytest.raises(InputError):
         evaluate_cmd.run(SimpleNamespace(
-            output=out_path, input=in_path, pattern="fake", scale=1.0, texel_mm=None, upscale=None, strength=1.0,
+            output=out_path, input=in_path, pattern="fake", scale=1.0, texel_mm=None, map_width_mm=None, height_mm=None,
+            upscale=None, strength=1.0,
             channel=None, mask=str(tmp_path / "nomask.png"), tileable=False, sheet=None, json=True, strict=False,
         ))
 

@@ -102,11 +102,17 @@ def test_report_rows_dict_and_json(case):
 
 
 def test_target_detail_std_mirrors_the_engine():
-    from nexture_core.api import AMPLITUDE_REFERENCE
+    """The metrics' target and the engine's finest-level target agree: one amplitude rule."""
+    import torch
+
+    from nexture_core.network import load_backbone
+    from nexture_core.synthesis.targets import level_target
 
     pattern = furrow_network(128, CELL, seed=0)
-    inp = make_input() * 10
-    rel = M.detail_band(pattern, SIGMA, wrap=True).std() / M.robust_range(pattern)
-    expected = 2.0 * rel * M.robust_range(inp) * AMPLITUDE_REFERENCE
-    assert M.target_detail_std(pattern, SIGMA, inp, 2.0) == pytest.approx(float(expected), rel=1e-5)
-    assert math.isfinite(expected)
+    net = load_backbone("random", None, torch.device("cpu"))
+    for multiplier in (1.0, 0.5):
+        sigma = max(2.0, 0.5 * CELL * multiplier)
+        engine = level_target(net, torch.from_numpy(pattern)[None, None], multiplier, sigma, 256, True, None)
+        expected = 3.0 * engine.detail_std
+        assert M.target_detail_std(pattern, multiplier, sigma, 3.0) == pytest.approx(expected, rel=0.05)
+        assert math.isfinite(expected)

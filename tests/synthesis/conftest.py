@@ -38,6 +38,11 @@ class TinyPattern:
     mm_per_px: float = 0.012
     tileable: bool = True
     maps: Dict[str, np.ndarray] = field(default_factory=dict)
+    height_um: float = 200.0  # the displacement's [0, 1] spans 0.2 mm of relief
+
+    @property
+    def feature_mm(self) -> float:
+        return self.feature_px * self.mm_per_px
 
     def load_map(self, name: str) -> np.ndarray:
         if name == "displacement":

@@ -63,3 +63,12 @@ def test_fft_blur_on_padded_fast_lengths_matches_the_convolution():
     direct = filters.separable_blur(x, sigma, False, by_shifts=False)
     assert torch.allclose(fft, direct, atol=2e-3 * float(x.std()))  # sampled vs continuous Gaussian
     assert not math.isnan(float(fft.sum()))
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_enlarging_keeps_a_ramp_a_ramp(wrap):
+    """An upscaled slope has no two-pixel ripple (the a = -0.75 bicubic has one)."""
+    y, x = torch.meshgrid(torch.arange(48.0), torch.arange(48.0), indexing="ij")
+    big = filters.resize((x + 2 * y)[None, None], (96, 96), wrap=wrap)[0, 0]
+    steps = big[20:70, 20:70].diff(dim=1)
+    assert torch.allclose(steps, torch.full_like(steps, 0.5), atol=1e-4)
