@@ -126,17 +126,11 @@ def plan_run(
 
 
 def assumptions_for(plan: RunPlan) -> Optional[str]:
-    """What the run assumes about units (texel size, height unit), in one line, or None.
-
-    Needs the core's physical units (``nexture_core.units``, Settings.map_width_mm);
-    without them, None.
-    """
-    if "map_width_mm" not in getattr(Settings, "__dataclass_fields__", {}):
-        return None
+    """What the run assumes about units (texel size, height unit), in one line, or None."""
     from ..io import inspect_image
     from ..patterns import load_bank
     from ..udim import find_tiles
-    from ..units import assumptions_line  # type: ignore[import-not-found,unused-ignore]
+    from ..units import assumptions_line
 
     source = find_tiles(plan.input_path)[0].path if plan.udim else plan.input_path
     part = inspect_image(source)[0]

@@ -13,13 +13,16 @@ the next Synthesize.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
-import nuke
+import nuke as _nuke
 
+from nexture_core.errors import NextureError
 from nexture_core.hosts.requests import BACKBONES, CONTROL_DEFAULTS, HOST_MAPS, PRESETS, UPSCALES, pattern_choices
 
-from .host_api import GroupAPI, KnobAPI, NodeAPI
+from .host_api import GroupAPI, KnobAPI, NodeAPI, NukeAPI
+
+nuke: NukeAPI = _nuke  # every call is checked against NukeAPI, which the public stubs satisfy
 
 NODE_CLASS_TAG = "nexture_micro_detail"
 SWITCH = "nexture_switch"
@@ -41,6 +44,14 @@ def read_name(map_name: str) -> str:
 
 def layer_node_name(map_name: str) -> str:
     return f"nexture_layer_{map_name}"
+
+
+def inner(group: GroupAPI, name: str) -> NodeAPI:
+    """A node inside the group; a clear error when an artist deleted it."""
+    found = group.node(name)
+    if found is None:
+        raise NextureError(f"{group.name()}: its internal node {name} is missing; create a new Nexture node.")
+    return found
 
 
 def create_node() -> GroupAPI:
@@ -124,7 +135,7 @@ def set_control_values(group: NodeAPI, values: Mapping[str, Any]) -> None:
             group[f"map_{m}"].setValue(m in chosen or m == "displacement")
 
 
-def on_knob_changed(group: NodeAPI, knob: KnobAPI) -> None:
+def on_knob_changed(group: GroupAPI, knob: Optional[KnobAPI]) -> None:
     """``show`` picks the output without recomputing; a setting or the input marks the result stale."""
     if knob is None:
         return
@@ -149,19 +160,19 @@ def mark_fresh(group: NodeAPI, key: str, status: str) -> None:
 
 def show_output(group: GroupAPI) -> None:
     """Rebuild the output: the ``show`` map in rgb, every made map in its own layer."""
-    made = [m for m in HOST_MAPS if group.node(read_name(m))["file"].value()]
+    made = [m for m in HOST_MAPS if inner(group, read_name(m))["file"].value()]
     wanted = group["show"].value()
     with group:
         for name in HOST_MAPS:
             old = group.node(layer_node_name(name))
             if old is not None:
                 nuke.delete(old)
-        switch = group.node(SWITCH)
+        switch = inner(group, SWITCH)
         if not made or wanted == "input":
             switch["which"].setValue(0)
             return
         base_map = wanted if wanted in made else made[0]
-        stream = group.node(read_name(base_map))
+        stream = inner(group, read_name(base_map))
         for name in made:
             stream = _copy_into_layer(group, stream, name)
         switch.setInput(1, stream)
@@ -171,10 +182,10 @@ def show_output(group: GroupAPI) -> None:
 def _copy_into_layer(group: GroupAPI, stream: NodeAPI, map_name: str) -> NodeAPI:
     channels = MAP_CHANNELS[map_name]
     nuke.Layer(map_name, [f"{map_name}.{c}" for c in channels])
-    copy = nuke.nodes.Copy()
+    copy: NodeAPI = nuke.nodes.Copy()
     copy.setName(layer_node_name(map_name))
     copy.setInput(0, stream)  # B: the stream
-    copy.setInput(1, group.node(read_name(map_name)))  # A: the map
+    copy.setInput(1, inner(group, read_name(map_name)))  # A: the map
     for i, channel in enumerate(channels):
         copy[f"from{i}"].setValue(f"rgba.{channel}")
         copy[f"to{i}"].setValue(f"{map_name}.{channel}")

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
-import nuke
+import nuke as _nuke
 
 from nexture_core.errors import InputError, NextureError
 from nexture_core.hosts.adapter import ActiveRuns, HostRun
@@ -26,7 +26,9 @@ from nexture_core.hosts.runner import plan_run
 from nexture_core.job import Job, JobState
 
 from . import node as nexture_node
-from .host_api import GroupAPI, NodeAPI, ProgressTaskAPI
+from .host_api import GroupAPI, NodeAPI, NukeAPI, ProgressTaskAPI
+
+nuke: NukeAPI = _nuke  # every call is checked against NukeAPI, which the public stubs satisfy
 
 RUNS = ActiveRuns()  # one run at a time per node (by full name)
 
@@ -94,7 +96,7 @@ def render_input(group: GroupAPI, folder: Path) -> Path:
             write["channels"].setValue("rgb")
             write["datatype"].setValue("32 bit float")
             write["raw"].setValue(True)
-            if not write.setInput(0, group.node("Input1")):
+            if not write.setInput(0, nexture_node.inner(group, "Input1")):
                 raise InputError(f"{group.name()}: its Input1 cannot feed the temporary Write.")
             nuke.execute(write, frame, frame)
         except RuntimeError as exc:  # Nuke reports render failures as RuntimeError
@@ -154,10 +156,8 @@ def cancel(group: GroupAPI) -> bool:
 def apply_results(group: GroupAPI, outputs: Dict[str, Any]) -> None:
     """Point each map's Read at its cached result, clear the others, rebuild the output layers."""
     for name in nexture_node.HOST_MAPS:
-        read = group.node(nexture_node.read_name(name))
         path = outputs.get(name)
-        if read is not None:
-            read["file"].setValue(Path(path).as_posix() if path else "")
+        nexture_node.inner(group, nexture_node.read_name(name))["file"].setValue(Path(path).as_posix() if path else "")
     nexture_node.show_output(group)
 
 

@@ -25,6 +25,7 @@ from nexture_core.hosts.requests import pattern_from_values, settings_from_value
 from nexture_core.hosts.runner import plan_run
 
 from . import parms
+from .host_api import Cop2PixelsAPI
 from .pixels import read_exr, write_exr
 
 SPEC = parms.parm_spec(with_upscale=False, with_maps=False)  # a COP2 filter keeps its input's resolution
@@ -41,7 +42,7 @@ def required_input_planes(cop_node: Any, output_plane: str) -> Sequence[str]:
 def cook(cop_node: Any, plane: str, resolution: Sequence[int], cache: Optional[ResultCache] = None) -> None:
     """Synthesize on input 0's C plane (its first component) and write the chosen map to C."""
     width, height = int(resolution[0]), int(resolution[1])
-    source = cop_node.inputs()[0]
+    source: Cop2PixelsAPI = cop_node.inputs()[0]
     raw = source.allPixelsAsString(plane, depth=hou.imageDepth.Float32)
     pixels = np.frombuffer(raw, dtype=np.float32).reshape(height, width, -1)[::-1]  # bottom-up -> top-down
     heightfield = np.ascontiguousarray(pixels[..., 0])

@@ -174,19 +174,19 @@ class HoudiniHost:
 
 def show_result(node: NodeAPI, outputs: Dict[str, Path]) -> None:
     """Point the asset's ``result_file`` at the ``output`` map (displacement when it was not made)."""
-    wanted = node.parm("output").evalAsString()
+    wanted = parms.parm(node, "output").evalAsString()
     path = outputs.get(wanted) or outputs["displacement"]
-    node.parm(RESULT_PARM).set(Path(path).as_posix())
+    parms.parm(node, RESULT_PARM).set(Path(path).as_posix())
 
 
 def on_show(kwargs: Mapping[str, Any]) -> None:
     """The Show menu: point ``result_file`` at that map of the same result, when it was made."""
     node = kwargs["node"]
-    current = node.parm(RESULT_PARM).evalAsString()
+    current = parms.parm(node, RESULT_PARM).evalAsString()
     if current:
-        wanted = Path(current).with_name(f"{node.parm('output').evalAsString()}.exr")
+        wanted = Path(current).with_name(f"{parms.parm(node, 'output').evalAsString()}.exr")
         if wanted.is_file():
-            node.parm(RESULT_PARM).set(wanted.as_posix())
+            parms.parm(node, RESULT_PARM).set(wanted.as_posix())
 
 
 def _with(status: str, assumptions: Optional[str]) -> str:
@@ -194,4 +194,4 @@ def _with(status: str, assumptions: Optional[str]) -> str:
 
 
 def _status(node: NodeAPI, text: str) -> None:
-    node.parm(STATUS_PARM).set(text)
+    parms.parm(node, STATUS_PARM).set(text)

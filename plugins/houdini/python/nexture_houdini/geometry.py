@@ -41,7 +41,7 @@ def mesh_areas(geo: GeometryAPI, where: str = "the second input") -> Tuple[float
 
 def texel_mm_from_geometry(geo: GeometryAPI, width: int, height: int, where: str = "the second input") -> float:
     """mm per texel of a ``width`` x ``height`` map laid out on ``geo``'s UVs."""
-    from nexture_core.units import texel_mm_from_areas  # type: ignore[import-not-found,unused-ignore]
+    from nexture_core.units import texel_mm_from_areas
 
     world, uv = mesh_areas(geo, where)
     mm_per_unit = hou.scaleToMKS("m1") * 1000.0

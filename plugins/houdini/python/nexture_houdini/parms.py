@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from nexture_core.errors import NextureError
 from nexture_core.hosts.requests import BACKBONES, CONTROL_DEFAULTS, HOST_MAPS, PRESETS, UPSCALES, pattern_choices
+
+from .host_api import NodeAPI, ParmAPI
 
 # (name, label, kind, default, menu items or None)
 def parm_spec(with_upscale: bool, with_maps: bool) -> list:
@@ -35,10 +38,18 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     return spec
 
 
-def read_values(node: Any, spec: list) -> Dict[str, Any]:
+def parm(node: NodeAPI, name: str) -> ParmAPI:
+    """``node``'s parameter ``name``; a clear error when an older asset lacks it."""
+    found = node.parm(name)
+    if found is None:
+        raise NextureError(f"{node.path()} has no '{name}' parameter; rebuild the Nexture assets (nexture install houdini --build-hda).")
+    return found
+
+
+def read_values(node: NodeAPI, spec: list) -> Dict[str, Any]:
     """``{name: value}`` of ``node``'s parameters (menus as their tokens)."""
     values: Dict[str, Any] = {}
     for name, _label, kind, _default, _menu in spec:
-        parm = node.parm(name)
-        values[name] = parm.evalAsString() if kind in ("menu", "string") else parm.eval()
+        p = parm(node, name)
+        values[name] = p.evalAsString() if kind in ("menu", "string") else p.eval()
     return values

@@ -58,8 +58,8 @@ def downstream_material(file_node: str) -> Tuple[Optional[str], Optional[str]]:
                     continue
                 seen.add(dst)
                 if cmds.nodeType(dst) == "shadingEngine":
-                    material = (cmds.listConnections(f"{dst}.surfaceShader", source=True, destination=False) or [None])[0]
-                    return material, dst
+                    shaders = cmds.listConnections(f"{dst}.surfaceShader", source=True, destination=False) or []
+                    return (shaders[0] if shaders else None), dst
                 nxt.append(dst)
         frontier = nxt
     return None, None

@@ -164,14 +164,16 @@ def start(
     if file_node and not float(values.get("texel_mm") or 0) and not float(values.get("map_width_mm") or 0):
         _material, group = network.downstream_material(file_node)
         width, height = map_size(source)
-        found = texel.texel_mm(group, width, height, cmds.ls(selection=True, type=("transform", "mesh")) or [])
+        found = texel.texel_mm(group, width, height, cmds.ls(selection=True, type=["transform", "mesh"]) or [])
         if found:
             values["texel_mm"] = found
             settings = settings_from_values(values)
     plan = plan_run(source, pattern_from_values(values), settings, cache=cache or scene_cache())
+    interactive = not cmds.about(batch=True)
     if plan.assumptions:
         print(f"Nexture {file_node or source}: {plan.assumptions}")
-    interactive = not cmds.about(batch=True)
+        if interactive:
+            cmds.inViewMessage(assistMessage=f"Nexture: {plan.assumptions}", position="topCenter", fade=True)
     host = MayaHost(file_node, {"displacement": connect_displacement, "normal": connect_normal}, plan.udim, plan.assumptions, interactive)
     key = file_node or source
     if plan.cached is not None:

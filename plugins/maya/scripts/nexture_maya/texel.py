@@ -27,7 +27,8 @@ def _total(value: object) -> float:
 
 def shading_members(shading_group: str, selected: Sequence[str] = ()) -> List[str]:
     """The meshes / faces in ``shading_group``, only those of ``selected`` meshes when any is selected."""
-    members = [str(m) for m in cmds.sets(shading_group, query=True) or []]
+    # Documented (sets -query lists a set's members); types-maya has no plain-query overload.
+    members = [str(m) for m in cmds.sets(shading_group, query=True) or []]  # type: ignore[call-overload]
     if not selected:
         return members
     owners = set(selected)
@@ -62,7 +63,7 @@ def texel_mm(shading_group: Optional[str], width: int, height: int, selected: Se
     members = shading_members(shading_group, selected)
     if not members:
         return None
-    from nexture_core.units import texel_mm_from_areas  # type: ignore[import-not-found,unused-ignore]
+    from nexture_core.units import texel_mm_from_areas
 
     world, uv = mesh_areas_mm2(members)
     try:

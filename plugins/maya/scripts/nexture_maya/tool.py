@@ -72,7 +72,8 @@ def dock(panel: Any) -> Any:
     if cmds.workspaceControl(WORKSPACE, exists=True):
         cmds.deleteUI(WORKSPACE)
     cmds.workspaceControl(WORKSPACE, label="Nexture", floating=True, retain=False)
-    control = wrap_instance(int(OpenMayaUI.MQtUtil.findControl(WORKSPACE)))
+    # MQtUtil is documented Maya API; types-maya's OpenMayaUI stub omits it (host_api.MQtUtilAPI).
+    control = wrap_instance(int(OpenMayaUI.MQtUtil.findControl(WORKSPACE)))  # type: ignore[attr-defined]
     control.layout().addWidget(panel)
     return control
 

@@ -29,6 +29,7 @@ MESHES: Dict[str, Dict[str, Any]] = {}  # shape -> {"transform": str, "faces": [
 SET_MEMBERS: Dict[str, List[str]] = {}  # shading group -> members ("shape" or "shape.f[a:b]")
 CALLBACKS: Dict[str, List[Any]] = {}  # hook -> callables
 MENU_ITEMS: List[Dict[str, Any]] = []
+IN_VIEW: List[str] = []  # in-view messages shown to the artist
 WIDGETS: Dict[str, Any] = {}  # workspace control name -> its Qt widget
 
 
@@ -47,6 +48,7 @@ def reset() -> None:
     SET_MEMBERS.clear()
     CALLBACKS.clear()
     MENU_ITEMS.clear()
+    IN_VIEW.clear()
     for widget in WIDGETS.values():
         widget.deleteLater()
     WIDGETS.clear()
@@ -330,6 +332,11 @@ def run_hook(hook: str, *args: Any) -> None:
     """Test helper: Maya builds a UI that runs ``hook``."""
     for _owner, callback in CALLBACKS.get(hook, []):
         callback(*args)
+
+
+@host_call("maya.cmds.inViewMessage")
+def inViewMessage(assistMessage: str = "", position: str = "", fade: bool = False) -> None:
+    IN_VIEW.append(assistMessage)
 
 
 @host_call("maya.cmds.menuItem")
