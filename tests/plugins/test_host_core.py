@@ -165,3 +165,23 @@ def test_wrap_instance_turns_a_host_pointer_into_a_widget(qt_panel_env, qtbot):
     widget = QtWidgets.QWidget()
     wrapped = wrap_instance(int(shiboken6.getCppPointer(widget)[0]))
     assert wrapped is widget or shiboken6.getCppPointer(wrapped) == shiboken6.getCppPointer(widget)
+
+
+def test_real_engine_available_fails_loudly_instead_of_hiding_a_broken_engine(monkeypatch):
+    import conftest
+    from nexture_core.patterns import bank
+
+    spec = importlib.util.spec_from_file_location("farm_helpers_checked", conftest.REPO / "tests" / "farm" / "farm_helpers.py")
+    farm_helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(farm_helpers)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bank exploded")
+
+    for module in (conftest, farm_helpers):
+        assert module.real_engine_available() is True
+        monkeypatch.setattr(bank, "load_bank", broken)
+        monkeypatch.setattr("nexture_core.patterns.load_bank", broken)
+        with pytest.raises(RuntimeError, match="bank exploded"):
+            module.real_engine_available()
+        monkeypatch.undo()
