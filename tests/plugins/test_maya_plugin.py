@@ -194,13 +194,16 @@ def test_without_the_panel_no_empty_dock_is_left_and_a_default_run_is_offered(ca
 def test_the_panel_is_docked_in_maya_and_its_run_makes_file_nodes(engine, cache_dir, tmp_path, qt_panel_env, qtbot):
     file_node, _material, group = shaded_texture(write_texture(tmp_path / "sculpt.exr"))
     panel = tool.run_tool()
-    dock = cmds.WIDGETS[tool.WORKSPACE]
-    assert panel.parent() is dock and dock.layout().indexOf(panel) >= 0, "the panel lives in the workspace control"
-    qtbot.waitUntil(lambda: panel.loaded is not None, timeout=20000)
-    panel.set_values({k: v for k, v in VALUES.items() if k != "maps"})
-    panel.run()  # the panel's Run button
-    fakes.pump_until(lambda: not runs.RUNS and panel.job is not None and panel.job.state.finished, timeout=120)
-    made = cmds.ls(type="file")
-    assert any(n.startswith("nexture_displacement") for n in made), "the panel's run lands in the scene"
-    assert cmds.nodeType(cmds.listConnections(f"{group}.displacementShader", source=True, destination=False)[0]) == "displacementShader"
-    panel.shutdown()
+    assert panel is not None and not isinstance(panel, runs.HostRun), cmds.UI.get("_dialogs")
+    try:
+        dock = cmds.WIDGETS[tool.WORKSPACE]
+        assert panel.parent() is dock and dock.layout().indexOf(panel) >= 0, "the panel lives in the workspace control"
+        qtbot.waitUntil(lambda: panel.loaded is not None, timeout=20000)
+        panel.set_values({k: v for k, v in VALUES.items() if k != "maps"})
+        panel.run()  # the panel's Run button
+        fakes.pump_until(lambda: not runs.RUNS and panel.job is not None and panel.job.state.finished, timeout=120)
+        made = cmds.ls(type="file")
+        assert any(n.startswith("nexture_displacement") for n in made), "the panel's run lands in the scene"
+        assert cmds.nodeType(cmds.listConnections(f"{group}.displacementShader", source=True, destination=False)[0]) == "displacementShader"
+    finally:
+        panel.shutdown()

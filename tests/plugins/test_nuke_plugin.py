@@ -210,12 +210,12 @@ def test_fake_execute_in_main_thread_follows_nukes_rules():
     assert got == ["not a tuple"]
 
 
-def test_panel_button_docks_the_pane_and_its_run_feeds_the_node(engine, cache_dir, qt_panel_env, qtbot):
-    nuke.NUKE_VERSION_MAJOR = 16  # a PySide6 Nuke (this machine has no PySide2)
+def test_panel_button_docks_the_pane_and_its_run_feeds_the_node(engine, cache_dir, qt_panel_env, qtbot, monkeypatch):
+    monkeypatch.setattr(nuke, "NUKE_VERSION_MAJOR", 16)  # a PySide6 Nuke (this machine has no PySide2)
+    group = make_group()
+    press(group, "open_panel")
+    pane = fake_panels.SHOWN[-1]
     try:
-        group = make_group()
-        press(group, "open_panel")
-        pane = fake_panels.SHOWN[-1]
         assert nuke.PANES["Properties.1"].panels, "docked beside the Properties bin"
         assert pane.group is group and pane.panel.run_internally is False
         qtbot.waitUntil(lambda: pane.panel.loaded is not None, timeout=20000)
@@ -224,6 +224,5 @@ def test_panel_button_docks_the_pane_and_its_run_feeds_the_node(engine, cache_di
         assert group["strength"].value() == 2.5, "the panel's settings are written onto the node"
         fakes.pump_until(lambda: group.fullName() not in nexture_run.RUNS, timeout=120)
         assert group["status"].value().startswith("done") and group.node("nexture_displacement")["file"].value()
-        pane.panel.shutdown()
     finally:
-        nuke.NUKE_VERSION_MAJOR = 15
+        pane.panel.shutdown()
