@@ -27,7 +27,8 @@ def fresh_session():
     hou.reset()
     copernicus.RUNS.clear()
     yield
-    for run in list(copernicus.RUNS):
+    for run in list(copernicus.RUNS):  # a failed test must not leave a worker running
+        run.cancel()
         run.job.wait(10)
     copernicus.RUNS.clear()
 

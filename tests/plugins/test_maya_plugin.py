@@ -27,7 +27,8 @@ def fresh_scene():
     runs.PROGRESS.runs.clear()
     nodeEditorMenus.customInclusiveNodeItemMenuCallbacks.clear()
     yield
-    for run in list(runs.RUNS):
+    for run in list(runs.RUNS):  # a failed test must not leave a worker running
+        run.cancel()
         run.job.wait(10)
     runs.RUNS.clear()
     runs.PROGRESS.runs.clear()

@@ -26,7 +26,8 @@ def fresh_script():
     fake_panels.reset()
     nexture_run.RUNS.clear()
     yield
-    for run in list(nexture_run.RUNS):
+    for run in list(nexture_run.RUNS):  # a failed test must not leave a worker running
+        run.cancel()
         run.job.wait(10)
     nexture_run.RUNS.clear()
 

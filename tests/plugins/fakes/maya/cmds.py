@@ -301,6 +301,8 @@ def workspaceControl(name: str, exists: bool = False, label: str = "", floating:
         from PySide6 import QtWidgets
     except ImportError:
         return name
+    if QtWidgets.QApplication.instance() is None:  # Maya always runs a QApplication
+        QtWidgets.QApplication([])
     widget = QtWidgets.QWidget()
     QtWidgets.QVBoxLayout(widget)
     WIDGETS[name] = widget
