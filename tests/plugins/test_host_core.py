@@ -185,3 +185,68 @@ def test_real_engine_available_fails_loudly_instead_of_hiding_a_broken_engine(mo
         with pytest.raises(RuntimeError, match="bank exploded"):
             module.real_engine_available()
         monkeypatch.undo()
+
+
+def test_host_writes_are_atomic_and_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    import numpy as np
+
+    from nexture_core.errors import OutputError
+    from nexture_core.hosts import install as installer
+    from nexture_core.hosts.cache import MANIFEST, ResultCache
+    from nexture_core.io import atomic
+    from nexture_houdini.pixels import read_exr, write_exr
+
+    def crash(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "fsync_file", crash)  # the moment before the rename
+    cache = ResultCache(tmp_path / "cache")
+    (cache.folder("k") / "displacement.exr").write_bytes(b"x")
+    with pytest.raises(OSError):
+        cache.store("k", {"displacement": cache.folder("k") / "displacement.exr"})
+    with pytest.raises(OSError):
+        write_exr(tmp_path / "in.exr", np.zeros((4, 4), np.float32))
+    with pytest.raises(OutputError, match="cannot be written"):
+        installer.install("maya", tmp_path / "modules")
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.is_file() and p.name != "displacement.exr"]
+    assert leftovers == [], "no half-written manifest, EXR or .mod, and no temp files"
+    assert cache.lookup("k") is None and not (cache.folder("k") / MANIFEST).exists()
+    monkeypatch.undo()
+    write_exr(tmp_path / "in.exr", np.ones((4, 4), np.float32))
+    assert read_exr(tmp_path / "in.exr").shape == (4, 4)
+
+
+def test_the_pattern_menu_comes_from_the_bank_even_when_it_cannot_load(tmp_path, monkeypatch):
+    from nexture_core.hosts import requests as host_requests
+    from nexture_core.patterns import builtin_bank_dir
+
+    built_in = sorted(p.name for p in builtin_bank_dir().iterdir() if (p / "pattern.toml").is_file())
+    assert host_requests.bank_pattern_ids() == built_in
+    studio = tmp_path / "bank"
+    for pid in ("lips", "eyelid"):
+        (studio / pid).mkdir(parents=True)
+        (studio / pid / "pattern.toml").write_text(f'id = "{pid}"\n')
+    monkeypatch.setenv("NEXTURE_BUILTIN_PATTERNS", str(studio))
+
+    def unloadable(*args, **kwargs):
+        raise ImportError("No module named 'OpenImageIO'")
+
+    monkeypatch.setattr("nexture_core.patterns.load_bank", unloadable)
+    assert host_requests.pattern_choices() == (["eyelid", "lips"], ["eyelid", "lips"])
+    assert not hasattr(host_requests, "BUILT_IN_PATTERNS"), "no hard-coded copy of the bank's ids"
+
+
+def test_ui_never_imports_hosts_and_hosts_may_import_ui():
+    import ast
+    from pathlib import Path
+
+    import nexture_core
+
+    ui = Path(nexture_core.__file__).parent / "ui"
+    for path in ui.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert "hosts" not in (node.module or "").split("."), f"{path.name} imports {node.module}: the direction is hosts -> ui"
+    from nexture_core.requests import settings_from_values
+
+    assert settings_from_values({"scale": "2"}).scale == 2.0
