@@ -47,9 +47,12 @@ def open_panel(group: GroupAPI) -> Any:
     BOUND[0] = group
     try:
         use_host_binding(host_binding())
-        if pane.OPEN:
-            pane.OPEN[-1].bind(group)
-            return pane.OPEN[-1]
+        while pane.OPEN:
+            try:
+                pane.OPEN[-1].bind(group)
+                return pane.OPEN[-1]
+            except RuntimeError:  # the artist closed that pane: Qt deleted its widget
+                pane.OPEN.pop()
         from nukescripts import panels
 
         panels.registerWidgetAsPanel(PANE_WIDGET, PANE_TITLE, PANE_ID, True).addToPane(nuke.getPaneFor(PROPERTIES_PANE))
