@@ -4,7 +4,12 @@ Hosts re-cook and scripts are reopened far more often than settings change, so
 a result is stored once under ``<root>/<key>/`` and found again by the same key:
 ``key = sha256(input pixels digest, pattern, settings, nexture version)``.
 A folder counts as a hit only when its ``manifest.json`` exists; the manifest is
-written (atomically) after every map, so an interrupted run is never served.
+written (atomically, :mod:`nexture_core.io.atomic`) after every map, so an
+interrupted run is never served.
+
+Where: ``$NEXTURE_CACHE`` (a studio path every farm machine sees) when set, else
+beside the saved script/scene (``<its folder>/nexture_cache``) so a farm render
+of that script finds the results, else the per-user cache.
 """
 
 from __future__ import annotations
@@ -12,16 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
 from ..errors import InputError, OutputError
+from ..io.atomic import atomic_destination
 from ..settings import Settings
 
 MANIFEST = "manifest.json"
+BESIDE_DOCUMENT = "nexture_cache"
 # Settings that change where the work runs but not what it computes.
 _NOT_IN_KEY = ("device", "max_memory_gb", "extra")
 
@@ -33,6 +39,18 @@ def default_cache_root() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "nexture" / "results"
+
+
+def cache_root_for(document: Optional[Union[str, Path]]) -> Path:
+    """Where a host caches results for ``document`` (its saved script/scene path, or None).
+
+    ``$NEXTURE_CACHE`` wins (a studio path); a saved document gets
+    ``<its folder>/nexture_cache``, so farm machines that open the same file find
+    the results; an unsaved one falls back to the per-user cache.
+    """
+    if os.environ.get("NEXTURE_CACHE") or not document:
+        return default_cache_root()
+    return Path(document).expanduser().resolve().parent / BESIDE_DOCUMENT
 
 
 def array_digest(pixels: np.ndarray) -> str:
@@ -96,7 +114,7 @@ class ResultCache:
         except (OSError, ValueError):
             return None
         outputs = {name: self.root / key / rel for name, rel in data.get("outputs", {}).items()}
-        if not outputs or not all(p.is_file() for p in outputs.values()):
+        if not outputs or not all(_exists(p) for p in outputs.values()):
             return None
         return outputs
 
@@ -105,8 +123,20 @@ class ResultCache:
         folder = self.folder(key)
         rel = {name: os.path.relpath(Path(p), folder) for name, p in outputs.items()}
         text = json.dumps({"outputs": rel, "info": dict(info or {})}, indent=1, sort_keys=True, default=str)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, folder / MANIFEST)
+        with atomic_destination(folder / MANIFEST) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         return {name: folder / r for name, r in rel.items()}
+
+
+def _exists(path: Path) -> bool:
+    """A file, or a UDIM set (``name.<UDIM>.exr``) with every tile it was stored with on disk."""
+    if path.is_file():
+        return True
+    from ..udim import find_tiles, is_udim_path
+
+    if not is_udim_path(path):
+        return False
+    try:
+        return bool(find_tiles(path))
+    except InputError:
+        return False

@@ -133,7 +133,7 @@ class NexturePanel(
         preset, seed, maps, iterations (0: preset), backbone, device, output, input.
         A bad value shows as an error in the panel instead of raising.
         """
-        from ..hosts.requests import settings_from_values
+        from ..requests import settings_from_values
 
         now = self.settings()
         merged = {  # keys the host leaves out keep the panel's current values

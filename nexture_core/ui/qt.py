@@ -1,31 +1,55 @@
 """The one place that imports a Qt binding, so the panel runs in every host.
 
-Nuke 16, Houdini 21 and Maya 2025+ ship PySide6; older hosts ship PySide2.
-Resolution order is fixed: PySide6, then PySide2. Everything else in
-``nexture_core.ui`` imports Qt from here and never names a binding itself.
+The binding is the host's: a process must never load a second Qt (two Qt
+libraries in one process crash it). So the order is: a binding the process
+already loaded (the host's own) and nothing else; else the one the host plugin
+named in ``NEXTURE_QT_BINDING`` (Nuke 15, Maya 2024, Houdini 20.5: PySide2;
+Nuke 16, Maya 2025+: PySide6); else, standalone, PySide6 then PySide2.
+Everything else in ``nexture_core.ui`` imports Qt from here.
+
+A small shim rather than Qt.py: Qt.py picks by a fixed preference list (or a
+process-wide ``QT_PREFERRED_BINDING`` other tools also read) and would import
+PySide6 into a PySide2 host; the panel needs only these names.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import warnings
-from typing import Any, Sequence, Tuple
+from typing import Any, Mapping, Optional, Sequence, Tuple
 
 from ..errors import NextureError
 
 BINDINGS = ("PySide6", "PySide2")
+BINDING_ENV = "NEXTURE_QT_BINDING"
+SHIBOKEN = {"PySide6": "shiboken6", "PySide2": "shiboken2"}
 
 
 class QtMissingError(NextureError):
     """Neither PySide6 nor PySide2 can be imported."""
 
 
-def import_binding(order: Sequence[str] = BINDINGS) -> Tuple[str, Any, Any, Any]:
-    """(name, QtCore, QtGui, QtWidgets) of the first binding in ``order`` that imports.
+def binding_order(modules: Mapping[str, Any] = sys.modules, environ: Mapping[str, str] = os.environ) -> Tuple[str, ...]:
+    """The bindings allowed in this process, preferred first (see the module docstring)."""
+    loaded = [name for name in BINDINGS if modules.get(f"{name}.QtCore") is not None]
+    if loaded:
+        return (loaded[0],)
+    wanted = environ.get(BINDING_ENV, "").strip()
+    if wanted:
+        if wanted not in BINDINGS:
+            raise QtMissingError(f"{BINDING_ENV}={wanted!r} is not a Qt binding the panel supports; use {' or '.join(BINDINGS)}.")
+        return (wanted,)
+    return BINDINGS
+
+
+def import_binding(order: Optional[Sequence[str]] = None) -> Tuple[str, Any, Any, Any]:
+    """(name, QtCore, QtGui, QtWidgets) of the first binding in ``order`` (default :func:`binding_order`) that imports.
 
     Raises :class:`QtMissingError` with the install command when none does.
     """
+    order = tuple(order) if order is not None else binding_order()
     for name in order:
         try:
             core = importlib.import_module(f"{name}.QtCore")
@@ -34,10 +58,7 @@ def import_binding(order: Sequence[str] = BINDINGS) -> Tuple[str, Any, Any, Any]
         except ImportError:
             continue
         return name, core, gui, widgets
-    raise QtMissingError(
-        "The Nexture panel needs Qt for Python but neither PySide6 nor PySide2 is installed; "
-        "run: pip install nexture[ui]"
-    )
+    raise QtMissingError(f"The Nexture panel needs Qt for Python ({' or '.join(order)}) but it cannot be imported; run: pip install nexture[ui]")
 
 
 BINDING, QtCore, QtGui, QtWidgets = import_binding()
@@ -79,6 +100,12 @@ if NONE_LEAK:
         RuntimeWarning,
         stacklevel=2,
     )
+
+
+def wrap_instance(pointer: int, base: Any = None) -> Any:
+    """A Qt object of this binding for a C++ pointer a host hands out (Maya's ``MQtUtil``)."""
+    shiboken = importlib.import_module(SHIBOKEN[BINDING])
+    return shiboken.wrapInstance(int(pointer), base or QtWidgets.QWidget)  # type: ignore[attr-defined]
 
 
 def exec_(obj, *args):

@@ -1,7 +1,10 @@
-"""mypy-only: ``maya.utils`` satisfies MayaUtilsAPI (types-maya has no maya.utils stub, so only the fake is checked)."""
+"""mypy-only, against the fakes: what types-maya has no stub for (``maya.utils``,
+``OpenMayaUI.MQtUtil``) and the documented cmds call shapes its stub lacks."""
 
-from maya import utils
+from maya import OpenMayaUI, cmds, utils
 
-from nexture_maya.host_api import MayaUtilsAPI
+from nexture_maya.host_api import MayaCmdsExtraAPI, MayaUtilsAPI, MQtUtilAPI
 
 api: MayaUtilsAPI = utils
+extra: MayaCmdsExtraAPI = cmds
+qt_util: MQtUtilAPI = OpenMayaUI.MQtUtil

@@ -1,22 +1,22 @@
 """Fixtures for the host-plugin tests: fake hosts on sys.path, plugin folders, the engine.
 
 The fakes in ``fakes/`` are importable as the real host module names (``nuke``,
-``hou``, ``maya.cmds``...). ``engine`` is the real ``synthesize_file`` once the
-engine, io and pattern bank import; until then a small stand-in with the same
-contract (reads the input, honours progress and cancel, writes float EXRs atomically).
+``hou``, ``maya.cmds``...). ``engine`` is the real engine; a broken engine fails
+the tests loudly (only a missing torch skips them).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -28,64 +28,76 @@ import fakes  # noqa: E402
 
 
 def real_engine_available() -> bool:
+    """True when the engine and the built-in bank load; False only when torch is not installed.
+
+    Any other failure (a broken import, a broken bank) is raised: a stand-in engine
+    must never hide a broken one.
+    """
     try:
-        from nexture_core.api import synthesize_file  # noqa: F401
-        from nexture_core.io import read_map, write_image  # noqa: F401
-        from nexture_core.patterns import load_bank
+        import torch  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name == "torch":
+            return False
+        raise
+    from nexture_core.api import synthesize_file  # noqa: F401
+    from nexture_core.io import read_map, write_image  # noqa: F401
+    from nexture_core.patterns import load_bank
 
-        load_bank().get("cheek")
-        return True
-    except Exception:
-        return False
+    load_bank().get("cheek")
+    return True
 
 
-def _stand_in(request, progress, cancel):
-    """Same contract as synthesize_file, tiny work: used only while the engine is absent."""
-    import OpenImageIO as oiio
+TEST_PATTERN = "host_test"
+TEST_PATTERN_PX = 128
 
-    from nexture_core.api import output_paths
-    from nexture_core.errors import Cancelled
 
-    src = oiio.ImageInput.open(str(request.input))
-    image = np.asarray(src.read_image(0, 0, 0, -1, "float"))[..., 0]
-    src.close()
-    rng = np.random.default_rng(request.settings.seed)
-    steps = max(4, (request.settings.iterations or 4))
-    for i in range(steps):
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        if progress:
-            progress(i / steps, f"iteration {i + 1}/{steps}", None)
-        time.sleep(0.01)
-    up = request.settings.upscale
-    detail = np.kron(image, np.ones((up, up), np.float32)) + 0.01 * request.settings.strength * rng.standard_normal((image.shape[0] * up, image.shape[1] * up)).astype(np.float32)
-    written = []
-    for (_key, m), path in output_paths(request, request.patterns, list(request.settings.maps), ".exr").items():
-        arr = detail if m != "normal" else np.stack([detail] * 3, -1)
-        arr = arr[..., None] if arr.ndim == 2 else arr
-        spec = oiio.ImageSpec(arr.shape[1], arr.shape[0], arr.shape[2], "float")
-        fd, tmp = tempfile.mkstemp(suffix=".exr", dir=path.parent)
-        os.close(fd)
-        out = oiio.ImageOutput.create(tmp)
-        out.open(tmp, spec)
-        out.write_image(np.ascontiguousarray(arr, dtype=np.float32))
-        out.close()
-        os.replace(tmp, path)
-        written.append(path)
-    if progress:
-        progress(1.0, "done", None)
-    return written
+@pytest.fixture(scope="session")
+def small_bank(tmp_path_factory) -> Path:
+    """A real pattern cut from the built-in cheek (its top-left 128 px, with its true mm size),
+    so the plugins run the real engine on a real pattern in seconds, not minutes."""
+    from nexture_core.io import read_image, write_image
+    from nexture_core.patterns import load_bank
+
+    cheek = load_bank().get("cheek")
+    root = tmp_path_factory.mktemp("bank")
+    folder = root / TEST_PATTERN
+    folder.mkdir()
+    n = TEST_PATTERN_PX
+    names = {"displacement": "displacement.tif", "albedo": "albedo.tif", "specular": "specular.tif"}
+    for name, file in names.items():
+        pixels = read_image(cheek.maps[name])[0][:n, :n]
+        write_image(folder / file, np.ascontiguousarray(pixels if name == "albedo" else pixels[..., 0]), dtype="uint16")
+    width = cheek.width_mm * n / cheek.size_px[0]
+    maps = "\n".join(f'{k} = "{v}"' for k, v in names.items())
+    (folder / "pattern.toml").write_text(
+        f'id = "{TEST_PATTERN}"\nname = "Host test"\nregion = "cheek"\ndescription = "Cut from the cheek pattern."\n'
+        f'width_mm = {width}\nfeature_mm = {cheek.feature_mm}\nlicence = "CC0-1.0"\nattribution = "Nexture"\n'
+        f'tileable = false\n\n[maps]\n{maps}\n', encoding="utf-8")
+    assert TEST_PATTERN in load_bank(extra_paths=[root]), load_bank(extra_paths=[root]).warnings
+    return root
 
 
 @pytest.fixture
-def engine(monkeypatch):
-    """'real' or 'stand-in': which synthesis the plugins' runs use in this test."""
-    from nexture_core.hosts import runner
+def engine(small_bank, monkeypatch):
+    """The real engine on the small test pattern (tests pick ``pattern=TEST_PATTERN``); a broken
+    engine fails loudly, only a missing torch skips."""
+    if not real_engine_available():
+        pytest.skip("torch is not installed; the host plugins run the real engine")
+    monkeypatch.setenv("NEXTURE_PATTERN_PATH", str(small_bank))
+    return "real"
 
-    if real_engine_available():
-        return "real"
-    monkeypatch.setattr(runner, "run_synthesis", _stand_in)
-    return "stand-in"
+
+@pytest.fixture
+def qt_panel_env(tmp_path_factory):
+    """The shared panel in a host test: PySide6 offscreen, QSettings in a temp folder."""
+    pytest.importorskip("PySide6", reason="the panel needs PySide6 (pip install nexture[ui])")
+    pytest.importorskip("pytestqt", reason="the panel tests need pytest-qt")
+    from nexture_core.ui.qt import QtCore
+
+    folder = tmp_path_factory.mktemp("qsettings")
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -96,9 +108,14 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def clean_fakes():
+def clean_fakes(monkeypatch):
+    """Fresh fakes, and no cache, torch-folder or Qt-binding variables from the caller's shell
+    (a host plugin sets NEXTURE_QT_BINDING in its process; tests must not leak it)."""
+    for name in [n for n in os.environ if n.startswith("NEXTURE_PYTHONPATH") or n in ("NEXTURE_CACHE", "NEXTURE_QT_BINDING")]:
+        monkeypatch.delenv(name, raising=False)
     fakes.reset()
     yield
+    os.environ.pop("NEXTURE_QT_BINDING", None)
     fakes.reset()
 
 

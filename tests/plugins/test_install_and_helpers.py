@@ -61,6 +61,49 @@ def test_cli_dry_run_writes_nothing(tmp_path):
     assert proc.returncode == 0 and "wrote" in proc.stdout and (tmp_path / "nexture.mod").is_file()
 
 
+@pytest.mark.parametrize("platform,host,env,expected", [
+    ("linux", "nuke", {}, "home/.nuke"),
+    ("darwin", "nuke", {}, "home/.nuke"),
+    ("win32", "nuke", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/.nuke"),
+    ("win32", "nuke", {"HOME": "D:/home/ana", "USERPROFILE": "C:/Users/ana"}, "D:/home/ana/.nuke"),
+    ("linux", "houdini", {}, "home/houdini21.0/packages"),
+    ("darwin", "houdini", {}, "home/Library/Preferences/houdini/21.0/packages"),
+    ("win32", "houdini", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/houdini21.0/packages"),
+    ("linux", "houdini", {"HOUDINI_USER_PREF_DIR": "/prefs/houdini__HVER__"}, "/prefs/houdini21.0/packages"),
+    ("linux", "maya", {}, "home/maya/modules"),
+    ("darwin", "maya", {}, "home/Library/Preferences/Autodesk/maya/modules"),
+    ("win32", "maya", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/maya/modules"),
+    ("linux", "maya", {"MAYA_APP_DIR": "/studio/maya"}, "/studio/maya/modules"),
+])
+def test_default_install_folders_follow_each_hosts_rules(tmp_path, platform, host, env, expected):
+    home = tmp_path / "home"
+    got = installer.default_destination(host, platform=platform, environ=env, home=home)
+    want = tmp_path / expected if expected.startswith("home/") else installer.Path(expected)
+    assert got.as_posix() == want.as_posix()
+
+
+def test_houdini_picks_the_newest_existing_prefs_folder_and_builds_assets_with_hython(tmp_path, monkeypatch):
+    for name in ("houdini20.5", "houdini21.0", "houdini19.5"):
+        (tmp_path / name).mkdir()
+    assert installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path) == tmp_path / "houdini21.0" / "packages"
+    assert installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path, version="20.5") == tmp_path / "houdini20.5" / "packages"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    hython = bin_dir / "hython"
+    hython.write_text("#!/bin/sh\necho \"built $@\"\n")
+    hython.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{installer.os.environ['PATH']}")
+    out = installer.build_houdini_assets(tmp_path / "houdini21.0" / "packages")
+    assert "build_hda.py --dest" in out and out.endswith(str(tmp_path / "houdini21.0" / "otls"))
+
+
+def test_install_notes_give_the_pip_command_for_that_host_version(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEXTURE_PYTHONPATH", raising=False)
+    result = installer.install("nuke", tmp_path, version="15.1")
+    text = result.describe()
+    assert "NEXTURE_PYTHONPATH_NUKE15=" in text and "-m pip install" in text and "torch==2.1.*" in text
+
+
 def test_install_refuses_a_folder_in_the_way(tmp_path):
     (tmp_path / "nexture.mod").mkdir()
     with pytest.raises(Exception, match="is not a file"):

@@ -1,8 +1,8 @@
-"""Make ``nexture_core`` and torch importable inside the host's Python.
+"""Make ``nexture_core`` and this Nuke version's torch importable inside Nuke's Python.
 
 ``NEXTURE_ROOT`` names the checkout (default: two folders above this plugin);
-``NEXTURE_PYTHONPATH`` (os.pathsep-separated) names site-packages holding torch
-built for the host's Python version (see docs/hosts.md).
+the torch folder is per Nuke version / Python version
+(``NEXTURE_PYTHONPATH_NUKE15``, ..., see :mod:`nexture_core.hosts.pythonpath`).
 """
 
 from __future__ import annotations
@@ -12,14 +12,19 @@ import sys
 from pathlib import Path
 from typing import List
 
+import nuke
+
 
 def add_paths() -> List[str]:
-    """Prepend the core and extra site-packages to ``sys.path``; returns what was added."""
+    """Prepend the core and this Nuke version's site folders to ``sys.path``; returns what was added."""
     root = os.environ.get("NEXTURE_ROOT") or str(Path(__file__).resolve().parents[3])
-    extra = [p for p in os.environ.get("NEXTURE_PYTHONPATH", "").split(os.pathsep) if p]
     added = []
-    for path in [root] + extra:
-        if path not in sys.path:
-            sys.path.insert(0, path)
-            added.append(path)
-    return added
+    if root not in sys.path:
+        sys.path.insert(0, root)
+        added.append(root)
+    from nexture_core.hosts.pythonpath import add_host_paths
+
+    folders, problems = add_host_paths("nuke", nuke.NUKE_VERSION_STRING)
+    for problem in problems:
+        print(f"Nexture: {problem}")
+    return added + folders

@@ -1,10 +1,12 @@
-"""The Python COP2 filter's code section: ``output_planes_to_cook``, ``required_input_planes``, ``cook``.
+"""An optional Python COP2 filter's code: ``output_planes_to_cook``, ``required_input_planes``, ``cook``.
 
-The type's Code section (see ``build_hda.py``) is one line importing these.
-The cook runs synchronously (COP2 cooks are synchronous) inside
-``hou.InterruptableOperation``: the core's progress drives Houdini's bar and
-Esc cancels; unchanged settings are served from the cache without a run.
-COP2 pixels come bottom row first; the core wants top row first.
+For studios that want the synthesis inside the cook (the built assets run it in
+the background instead): a Python COP2 type whose Code section is one line
+importing these (docs/hosts.md). The cook runs synchronously inside
+``hou.InterruptableOperation`` (Houdini's bar, Esc cancels); unchanged settings
+are served from the cache. Pixels cross as float32 *by request*
+(``depth=hou.imageDepth.Float32``): inside a Python COP a plane comes in its own
+depth (8/16-bit, half) unless asked. COP2 rows come bottom first.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import numpy as np
 import hou
 
 from nexture_core.errors import Cancelled, NextureError
-from nexture_core.hosts.cache import ResultCache, array_digest
+from nexture_core.hosts.cache import ResultCache, array_digest, cache_root_for
 from nexture_core.hosts.requests import pattern_from_values, settings_from_values
 from nexture_core.hosts.runner import plan_run
 
 from . import parms
+from .host_api import Cop2PixelsAPI
 from .pixels import read_exr, write_exr
 
 SPEC = parms.parm_spec(with_upscale=False, with_maps=False)  # a COP2 filter keeps its input's resolution
@@ -39,15 +42,16 @@ def required_input_planes(cop_node: Any, output_plane: str) -> Sequence[str]:
 def cook(cop_node: Any, plane: str, resolution: Sequence[int], cache: Optional[ResultCache] = None) -> None:
     """Synthesize on input 0's C plane (its first component) and write the chosen map to C."""
     width, height = int(resolution[0]), int(resolution[1])
-    source = cop_node.inputs()[0]
-    raw = source.allPixelsAsString(plane)
+    source: Cop2PixelsAPI = cop_node.inputs()[0]
+    raw = source.allPixelsAsString(plane, depth=hou.imageDepth.Float32)
     pixels = np.frombuffer(raw, dtype=np.float32).reshape(height, width, -1)[::-1]  # bottom-up -> top-down
     heightfield = np.ascontiguousarray(pixels[..., 0])
     values = parms.read_values(cop_node, SPEC)
     try:
         values["maps"] = sorted({"displacement", values["output"]})
         settings = settings_from_values(values)
-        result = _synthesize(heightfield, pattern_from_values(values), settings, values["output"], cache or ResultCache())
+        hip = None if hou.hipFile.isNewFile() else hou.hipFile.path()
+        result = _synthesize(heightfield, pattern_from_values(values), settings, values["output"], cache or ResultCache(cache_root_for(hip)))
     except Cancelled:
         raise hou.OperationInterrupted("Nexture was interrupted; cook the node again to restart.")
     except NextureError as exc:
@@ -55,7 +59,7 @@ def cook(cop_node: Any, plane: str, resolution: Sequence[int], cache: Optional[R
     if result.shape[:2] != (height, width):
         raise hou.NodeError(f"Nexture made a {result.shape[1]}x{result.shape[0]} map for a {width}x{height} plane.")
     rgb = result if result.ndim == 3 else np.repeat(result[..., None], 3, axis=2)
-    cop_node.setPixelsOfCookingPlaneFromString(np.ascontiguousarray(rgb[::-1, :, :3], dtype=np.float32).tobytes())
+    cop_node.setPixelsOfCookingPlaneFromString(np.ascontiguousarray(rgb[::-1, :, :3], dtype=np.float32).tobytes(), depth=hou.imageDepth.Float32)
 
 
 def _synthesize(heightfield: np.ndarray, pattern: str, settings: Any, show: str, cache: ResultCache) -> np.ndarray:
@@ -75,4 +79,4 @@ def _synthesize(heightfield: np.ndarray, pattern: str, settings: Any, show: str,
                 except hou.OperationInterrupted:
                     cancel.set()  # the engine stops at its next check and raises Cancelled
             outputs = plan.work(progress, cancel)
-    return read_exr(Path(outputs[show]))
+    return read_exr(outputs.by_map[show])

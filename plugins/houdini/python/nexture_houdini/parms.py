@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from nexture_core.errors import NextureError
 from nexture_core.hosts.requests import BACKBONES, CONTROL_DEFAULTS, HOST_MAPS, PRESETS, UPSCALES, pattern_choices
+
+from .host_api import NodeAPI, ParmAPI
 
 # (name, label, kind, default, menu items or None)
 def parm_spec(with_upscale: bool, with_maps: bool) -> list:
@@ -17,7 +20,9 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     spec = [
         ("pattern", "Pattern", "menu", d["pattern"], (ids, labels)),
         ("scale", "Scale", "float", d["scale"], None),
-        ("texel_mm", "Texel Size (mm, 0 = use scale)", "float", d["texel_mm"], None),
+        ("texel_mm", "Texel Size (mm per input texel, 0 = from the mesh in input 2, else not set)", "float", d["texel_mm"], None),
+        ("map_width_mm", "Or Map Width (mm, 0 = not set)", "float", d["map_width_mm"], None),
+        ("height_mm", "Height Unit (mm per map unit, 0 = 10)", "float", d["height_mm"], None),
         ("strength", "Strength", "float", d["strength"], None),
         ("preset", "Preset", "menu", d["preset"], (list(PRESETS), [p.title() for p in PRESETS])),
         ("seed", "Seed", "int", d["seed"], None),
@@ -33,10 +38,18 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     return spec
 
 
-def read_values(node: Any, spec: list) -> Dict[str, Any]:
+def parm(node: NodeAPI, name: str) -> ParmAPI:
+    """``node``'s parameter ``name``; a clear error when an older asset lacks it."""
+    found = node.parm(name)
+    if found is None:
+        raise NextureError(f"{node.path()} has no '{name}' parameter; rebuild the Nexture assets (nexture install houdini --build-hda).")
+    return found
+
+
+def read_values(node: NodeAPI, spec: list) -> Dict[str, Any]:
     """``{name: value}`` of ``node``'s parameters (menus as their tokens)."""
     values: Dict[str, Any] = {}
     for name, _label, kind, _default, _menu in spec:
-        parm = node.parm(name)
-        values[name] = parm.evalAsString() if kind in ("menu", "string") else parm.eval()
+        p = parm(node, name)
+        values[name] = p.evalAsString() if kind in ("menu", "string") else p.eval()
     return values

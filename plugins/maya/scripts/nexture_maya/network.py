@@ -1,13 +1,18 @@
 """Shading-network wiring for results: file nodes, displacement, tangent-space normals.
 
 Results are data, not colour: every new ``file`` node is ``Raw`` and ignores the
-colour-space file rules. Connections follow what Hypershade makes, so artists
-see a familiar graph (``place2dTexture`` -> ``file`` with the standard set).
+colour-space file rules (what Arnold and RenderMan need for displacement and
+normals); single-channel maps get ``alphaIsLuminance`` so ``outAlpha`` carries
+them; a UDIM set gets ``uvTilingMode`` 3 (UDIM). Connections follow what
+Hypershade makes (``place2dTexture`` -> ``file``). An existing displacement
+on the shading group is never replaced silently: the artist chooses Replace or
+Keep (the new displacementShader is then made beside it, unconnected); batch
+sessions keep it and warn.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from maya import cmds
 
@@ -17,19 +22,28 @@ PLACE2D_ATTRS = (
     "repeatUV", "offset", "rotateUV", "noiseUV", "vertexUvOne", "vertexUvTwo", "vertexUvThree", "vertexCameraOne",
 )
 PLACE2D_EXTRA = (("outUV", "uvCoord"), ("outUvFilterSize", "uvFilterSize"))
+SINGLE_CHANNEL = ("displacement", "cavity", "specular")
+UDIM_TILING_MODE = 3  # file.uvTilingMode: 0 off, 1 ZBrush, 2 Mudbox, 3 UDIM (Mari)
+REPLACE, KEEP = "Replace", "Keep existing"
+# ask(question, buttons, default) -> the button pressed; None in batch sessions.
+Ask = Optional[Callable[[str, List[str], str], str]]
 
 
-def create_file_node(path: str, name: str) -> str:
-    """A Raw ``file`` texture reading ``path``, with its own ``place2dTexture``."""
+def create_file_node(path: str, name: str, *, udim: bool = False, alpha_is_luminance: bool = False) -> str:
+    """A Raw ``file`` texture reading ``path`` (a UDIM set: its first tile), with its own ``place2dTexture``."""
     file_node = cmds.shadingNode("file", asTexture=True, isColorManaged=True, name=name)
     place = cmds.shadingNode("place2dTexture", asUtility=True, name=f"{name}_place2d")
     for attr in PLACE2D_ATTRS:
         cmds.connectAttr(f"{place}.{attr}", f"{file_node}.{attr}", force=True)
     for src, dst in PLACE2D_EXTRA:
         cmds.connectAttr(f"{place}.{src}", f"{file_node}.{dst}", force=True)
+    if udim:
+        cmds.setAttr(f"{file_node}.uvTilingMode", UDIM_TILING_MODE)
     cmds.setAttr(f"{file_node}.fileTextureName", path, type="string")
     cmds.setAttr(f"{file_node}.colorSpace", "Raw", type="string")
     cmds.setAttr(f"{file_node}.ignoreColorSpaceFileRules", 1)
+    if alpha_is_luminance:
+        cmds.setAttr(f"{file_node}.alphaIsLuminance", 1)
     return file_node
 
 
@@ -44,20 +58,30 @@ def downstream_material(file_node: str) -> Tuple[Optional[str], Optional[str]]:
                     continue
                 seen.add(dst)
                 if cmds.nodeType(dst) == "shadingEngine":
-                    material = (cmds.listConnections(f"{dst}.surfaceShader", source=True, destination=False) or [None])[0]
-                    return material, dst
+                    shaders = cmds.listConnections(f"{dst}.surfaceShader", source=True, destination=False) or []
+                    return (shaders[0] if shaders else None), dst
                 nxt.append(dst)
         frontier = nxt
     return None, None
 
 
-def connect_displacement(disp_file: str, shading_group: str) -> str:
-    """file.outAlpha -> displacementShader.displacement -> shadingEngine.displacementShader."""
-    cmds.setAttr(f"{disp_file}.alphaIsLuminance", 1)
+def connect_displacement(disp_file: str, shading_group: str, ask: Ask) -> Tuple[str, bool]:
+    """file.outAlpha -> a new displacementShader -> the shading group, unless the artist keeps the one there.
+
+    Returns (displacementShader, whether it was connected).
+    """
     shader = cmds.shadingNode("displacementShader", asShader=True, name=f"{disp_file}_displacement")
     cmds.connectAttr(f"{disp_file}.outAlpha", f"{shader}.displacement", force=True)
+    existing = cmds.listConnections(f"{shading_group}.displacementShader", source=True, destination=False)
+    if existing:
+        question = (f"{shading_group} already has the displacement {existing[0]}. Replace it with the Nexture result, "
+                    f"or keep it (the new {shader} is made beside it, unconnected)?")
+        choice = ask(question, [REPLACE, KEEP], KEEP) if ask is not None else KEEP
+        if choice != REPLACE:
+            cmds.warning(f"Nexture: kept {existing[0]} on {shading_group}; the result is in {shader}, not connected.")
+            return shader, False
     cmds.connectAttr(f"{shader}.displacement", f"{shading_group}.displacementShader", force=True)
-    return shader
+    return shader, True
 
 
 def connect_normal(normal_file: str, material: str) -> str:
@@ -69,17 +93,20 @@ def connect_normal(normal_file: str, material: str) -> str:
     return bump
 
 
-def build_result_network(source: Optional[str], outputs: Mapping[str, str], *, displacement: bool = False, normal: bool = False) -> Dict[str, str]:
+def build_result_network(source: Optional[str], outputs: Mapping[str, str], *, displacement: bool = False, normal: bool = False,
+                         udim: bool = False, ask: Ask = None) -> Dict[str, str]:
     """One file node per output map (``nexture_<map>``); optionally wire displacement and normals.
 
     ``source`` is the artist's input ``file`` node, used to find its material and
-    shading group. Returns ``{map name: file node}``.
+    shading group; ``ask`` puts a question to the artist (None: batch, keep what is there).
+    Returns ``{map name: file node}``.
     """
-    nodes = {name: create_file_node(str(path), f"nexture_{name}") for name, path in outputs.items()}
+    nodes = {name: create_file_node(str(path), f"nexture_{name}", udim=udim, alpha_is_luminance=name in SINGLE_CHANNEL)
+             for name, path in outputs.items()}
     if source and (displacement or normal):
         material, group = downstream_material(source)
         if displacement and group and "displacement" in nodes:
-            connect_displacement(nodes["displacement"], group)
+            connect_displacement(nodes["displacement"], group, ask)
         if normal and material and "normal" in nodes:
             connect_normal(nodes["normal"], material)
         if (displacement and not group) or (normal and not material):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import List
+
 from maya import cmds
 
 SHELF = "Nexture"
@@ -14,7 +16,9 @@ def install_shelf_button() -> str:
     """Create the Nexture shelf (if missing) with one button; returns the shelf's name."""
     if not cmds.shelfLayout(SHELF, exists=True):
         cmds.shelfLayout(SHELF, parent=TOP_LEVEL)
-    for child in cmds.shelfLayout(SHELF, query=True, childArray=True) or []:
+    found = cmds.shelfLayout(SHELF, query=True, childArray=True)  # a list of names; None when the shelf is empty
+    children: List[str] = [str(c) for c in found] if isinstance(found, list) else []
+    for child in children:
         if cmds.shelfButton(child, query=True, label=True) == LABEL:
             return SHELF
     cmds.shelfButton(

@@ -1,32 +1,29 @@
-"""The shelf tool: pre-fill from the selected ``file`` node, run a cached Job, wire the results.
+"""The shelf tool: the shared panel docked in Maya, pre-filled from the selected ``file`` node.
 
-Threading (Maya's rule): only the main thread touches ``maya.cmds``. The Job's
-listener runs on the worker and only calls ``maya.utils.executeDeferred``; the
-deferred callback updates ``cmds.progressWindow``, polls ``isCancelled`` and
-cancels the Job from there, and builds the result network when it ends. In
-batch mode (``mayapy``) the run is synchronous.
+The panel is built first, in Maya's own Qt binding (PySide2 in Maya 2024,
+PySide6 from 2025), and only then docked: a ``workspaceControl`` whose widget
+(``MQtUtil.findControl``, wrapped by the binding's shiboken) holds it, so the
+panel lives in Maya's main window and no empty dock is ever left behind. The
+panel's Run starts the same cached run as the shelf fallback (:mod:`.runs`),
+whose result becomes file nodes in the scene. Without the panel (no Qt), the
+artist is offered a run with default settings.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
-import maya.utils
 from maya import cmds
 
-from nexture_core.errors import InputError, NextureError
-from nexture_core.hosts.cache import ResultCache
+from nexture_core.errors import NextureError
 from nexture_core.hosts.panel import open_panel
-from nexture_core.hosts.requests import CONTROL_DEFAULTS, pattern_from_values, settings_from_values
-from nexture_core.hosts.runner import plan_run
-from nexture_core.job import Job, JobState
+from nexture_core.hosts.requests import CONTROL_DEFAULTS
+from nexture_core.job import Job
 
-from . import network
+from . import runs
 
 WORKSPACE = "NextureWorkspaceControl"
-_OPEN: list = []
+OPEN: list = []  # Python references keep Qt from deleting the panels
 
 
 def selected_file_node() -> Optional[str]:
@@ -45,112 +42,55 @@ def prefill(file_node: Optional[str]) -> Dict[str, Any]:
     return values
 
 
+def host_binding() -> str:
+    """Maya's own Qt binding, from the Qt it runs."""
+    return "PySide6" if str(cmds.about(qtVersion=True)).startswith("6") else "PySide2"
+
+
 def run_tool() -> Any:
-    """The shelf button: open the docked panel pre-filled; without the panel, offer a default run."""
+    """The shelf button: the docked panel pre-filled; without the panel, offer a default run."""
     file_node = selected_file_node()
     values = prefill(file_node)
     try:
-        if not cmds.workspaceControl(WORKSPACE, exists=True):
-            cmds.workspaceControl(WORKSPACE, label="Nexture", floating=True, retain=False)
-        panel = open_panel(values, input_path=values.get("input"), parent=_main_window())
-        _OPEN.append(panel)
-        return panel
+        panel = open_panel(values, input_path=values.get("input"), binding=host_binding(), window=False,
+                           on_run=lambda chosen: run_from_panel(file_node, chosen))
+        dock(panel)
     except NextureError as exc:
-        if file_node is None:
-            cmds.confirmDialog(title="Nexture", message=f"{exc} Select a file texture node to run with default settings.", button=["OK"])
-            return None
-        answer = cmds.confirmDialog(
-            title="Nexture", message=f"{exc} Run with default settings on {file_node}?",
-            button=["Run", "Cancel"], defaultButton="Run", cancelButton="Cancel", dismissString="Cancel",
-        )
-        return start(file_node, values) if answer == "Run" else None
+        if cmds.workspaceControl(WORKSPACE, exists=True):
+            cmds.deleteUI(WORKSPACE)  # never leave an empty dock behind
+        return offer_default_run(file_node, values, str(exc))
+    OPEN.append(panel)
+    return panel
 
 
-def _main_window() -> Any:
-    try:  # Qt parenting is best-effort; the panel floats without it
-        from maya import OpenMayaUI  # type: ignore[import-not-found]
-        from nexture_core.ui.qt import QtWidgets, wrap_instance  # type: ignore[import-not-found]
+def dock(panel: Any) -> Any:
+    """Put ``panel`` in a floating, dockable workspace control (replacing an earlier one)."""
+    from maya import OpenMayaUI
 
-        return wrap_instance(int(OpenMayaUI.MQtUtil.mainWindow()), QtWidgets.QWidget)
-    except Exception:
+    from nexture_core.ui.qt import wrap_instance
+
+    if cmds.workspaceControl(WORKSPACE, exists=True):
+        cmds.deleteUI(WORKSPACE)
+    cmds.workspaceControl(WORKSPACE, label="Nexture", floating=True, retain=False)
+    # MQtUtil is documented Maya API; types-maya's OpenMayaUI stub omits it (host_api.MQtUtilAPI).
+    control = wrap_instance(int(OpenMayaUI.MQtUtil.findControl(WORKSPACE)))  # type: ignore[attr-defined]
+    control.layout().addWidget(panel)
+    return control
+
+
+def run_from_panel(file_node: Optional[str], values: Mapping[str, Any]) -> Job:
+    """The panel's Run: the file node's texture (or the panel's map) through :func:`runs.start`;
+    the result becomes file nodes, wired to the displacement and normals."""
+    run = runs.start(file_node, values, connect_displacement=file_node is not None, connect_normal="normal" in (values.get("maps") or ()))
+    return run.job
+
+
+def offer_default_run(file_node: Optional[str], values: Mapping[str, Any], why: str) -> Optional[runs.HostRun]:
+    if file_node is None:
+        cmds.confirmDialog(title="Nexture", message=f"{why} Select a file texture node to run with default settings.", button=["OK"])
         return None
-
-
-class MayaRun:
-    """Glue between one worker-thread Job and Maya's main thread."""
-
-    def __init__(self, job: Job, file_node: Optional[str], connect: Mapping[str, bool]) -> None:
-        self.job = job
-        self.file_node = file_node
-        self.connect = dict(connect)
-        self.nodes: Dict[str, str] = {}
-        self.open = True
-        self._last_sent = -1.0
-        self._lock = threading.Lock()
-
-    def on_worker(self, job: Job) -> None:
-        with self._lock:
-            if not job.state.finished and job.progress - self._last_sent < 0.01:
-                return
-            self._last_sent = job.progress
-        maya.utils.executeDeferred(self.on_main, job)
-
-    def on_main(self, job: Job) -> None:
-        if not self.open:
-            return
-        if cmds.progressWindow(query=True, isCancelled=True) and not job.state.finished:
-            job.cancel()
-        cmds.progressWindow(edit=True, progress=int(round(job.progress * 100)), status=f"Nexture: {job.stage}")
-        if job.state.finished:
-            self.open = False
-            cmds.progressWindow(endProgress=True)
-            ACTIVE.pop(id(self), None)
-            if job.state is JobState.DONE:
-                self.nodes = _wire(self.file_node, job.result, self.connect)
-            elif job.state is JobState.FAILED:
-                cmds.warning(f"Nexture: {job.error_text}")
-
-
-ACTIVE: Dict[int, MayaRun] = {}
-
-
-def start(
-    file_node: Optional[str],
-    values: Mapping[str, Any],
-    *,
-    connect_displacement: bool = False,
-    connect_normal: bool = False,
-    cache: Optional[ResultCache] = None,
-) -> MayaRun:
-    """Run on ``file_node``'s texture (or ``values['input']``); the panel's Run button calls this.
-
-    Raises :class:`NextureError` (bad settings, missing texture) before anything starts.
-    """
-    source = str(values.get("input") or (cmds.getAttr(f"{file_node}.fileTextureName") if file_node else ""))
-    if not source or not Path(source).is_file():
-        raise InputError(f"{source or 'The selected file node'}: texture file not found; check its File Name.")
-    settings = settings_from_values(values)
-    plan = plan_run(source, pattern_from_values(values), settings, cache=cache)
-    connect = {"displacement": connect_displacement, "normal": connect_normal}
-    if plan.cached is not None:
-        run = MayaRun(Job(lambda p, c: plan.cached), file_node, connect)
-        run.open = False
-        run.nodes = _wire(file_node, plan.cached, connect)
-        return run
-    job = plan.job()
-    run = MayaRun(job, file_node, connect)
-    if cmds.about(batch=True):
-        run.open = False
-        job.run_here()
-        run.nodes = _wire(file_node, job.result, connect)
-        return run
-    cmds.progressWindow(title="Nexture", progress=0, status="Nexture: starting", isInterruptable=True)
-    ACTIVE[id(run)] = run
-    job.add_listener(run.on_worker)
-    job.start()
-    return run
-
-
-def _wire(file_node: Optional[str], outputs: Mapping[str, Path], connect: Mapping[str, bool]) -> Dict[str, str]:
-    paths = {name: Path(p).as_posix() for name, p in outputs.items()}
-    return network.build_result_network(file_node, paths, displacement=connect.get("displacement", False), normal=connect.get("normal", False))
+    answer = cmds.confirmDialog(
+        title="Nexture", message=f"{why} Run with default settings on {file_node}?",
+        button=["Run", "Cancel"], defaultButton="Run", cancelButton="Cancel", dismissString="Cancel",
+    )
+    return runs.start(file_node, values) if answer == "Run" else None

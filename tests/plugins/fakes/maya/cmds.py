@@ -1,9 +1,13 @@
 """Fake ``maya.cmds``: nodes with typed attributes and one-input-per-plug connections.
 
-Emulates what the plugin relies on: ``connectAttr`` refuses a second incoming
-connection unless ``force``; ``listConnections`` answers per node or per plug;
-``progressWindow`` keeps its state and a cancel flag the test can raise; shelf
-and workspace controls exist by name.
+Emulates what the plugin relies on, Maya's rules included: ``connectAttr``
+refuses a second incoming connection unless ``force``; ``listConnections``
+answers per node or per plug; there is one ``progressWindow`` (creating a
+second while one is open is an error) with a cancel flag the test can raise;
+``polyEvaluate`` answers areas in the scene's linear unit (``currentUnit``,
+cm by default); shelf, workspace controls (with a real Qt widget and layout
+when Qt is installed, found through ``maya.OpenMayaUI.MQtUtil``), menus and
+UI callbacks exist by name.
 """
 
 from __future__ import annotations
@@ -20,6 +24,13 @@ PROGRESS: Dict[str, Any] = {"open": False, "progress": 0, "status": "", "cancell
 DIALOG_ANSWERS: List[str] = []
 WARNINGS: List[str] = []
 BATCH = {"value": False}
+SCENE = {"name": "", "linear": "cm", "version": "2025", "qt": "6.5.3"}
+MESHES: Dict[str, Dict[str, Any]] = {}  # shape -> {"transform": str, "faces": [(world cm^2, uv area)]}
+SET_MEMBERS: Dict[str, List[str]] = {}  # shading group -> members ("shape" or "shape.f[a:b]")
+CALLBACKS: Dict[str, List[Any]] = {}  # hook -> callables
+MENU_ITEMS: List[Dict[str, Any]] = []
+IN_VIEW: List[str] = []  # in-view messages shown to the artist
+WIDGETS: Dict[str, Any] = {}  # workspace control name -> its Qt widget
 
 
 def reset() -> None:
@@ -32,6 +43,15 @@ def reset() -> None:
     DIALOG_ANSWERS.clear()
     WARNINGS.clear()
     BATCH["value"] = False
+    SCENE.update(name="", linear="cm", version="2025", qt="6.5.3")
+    MESHES.clear()
+    SET_MEMBERS.clear()
+    CALLBACKS.clear()
+    MENU_ITEMS.clear()
+    IN_VIEW.clear()
+    for widget in WIDGETS.values():
+        widget.deleteLater()
+    WIDGETS.clear()
 
 
 reset()
@@ -65,7 +85,7 @@ def shadingNode(type: str, asTexture: bool = False, asShader: bool = False, asUt
     assert asTexture or asShader or asUtility, "shadingNode needs asTexture, asShader or asUtility"
     node = createNode(type, name=name)
     if type == "file":
-        NODES[node]["attrs"].update(fileTextureName="", colorSpace="sRGB", alphaIsLuminance=False)
+        NODES[node]["attrs"].update(fileTextureName="", colorSpace="sRGB", alphaIsLuminance=False, uvTilingMode=0)
     return node
 
 
@@ -120,26 +140,95 @@ def listConnections(obj: str, source: bool = True, destination: bool = True, plu
 
 
 @host_call("maya.cmds.ls")
-def ls(*names: str, selection: bool = False, type: Optional[str] = None) -> List[str]:
+def ls(*names: str, selection: bool = False, type: Union[None, str, Sequence[str]] = None) -> List[str]:
     pool = list(SELECTION) if selection else (list(names) or list(NODES))
-    return [n for n in pool if n in NODES and (type is None or NODES[n]["type"] == type)]
+    types = None if type is None else ({type} if isinstance(type, str) else set(type))
+    return [n for n in pool if n in NODES and (types is None or NODES[n]["type"] in types)]
 
 
 @host_call("maya.cmds.select")
-def select(*names: str, clear: bool = False) -> None:
+def select(*names: str, clear: bool = False, replace: bool = False) -> None:
     SELECTION.clear()
     if not clear:
         SELECTION.extend(names)
 
 
 @host_call("maya.cmds.sets")
-def sets(*members: str, renderable: bool = False, noSurfaceShader: bool = False, empty: bool = False, name: Optional[str] = None) -> str:
-    return createNode("shadingEngine" if renderable else "objectSet", name=name)
+def sets(*members: str, renderable: bool = False, noSurfaceShader: bool = False, empty: bool = False, name: Optional[str] = None,
+         query: bool = False) -> Any:
+    if query:
+        return list(SET_MEMBERS.get(members[0], [])) or None
+    node = createNode("shadingEngine" if renderable else "objectSet", name=name)
+    SET_MEMBERS[node] = list(members)
+    return node
+
+
+def make_mesh(name: str, faces: Sequence[Tuple[float, float]]) -> str:
+    """Test helper: a mesh transform + shape whose faces have (world area in cm^2, UV area)."""
+    transform = createNode("transform", name=name)
+    shape = createNode("mesh", name=f"{name}Shape")
+    MESHES[shape] = {"transform": transform, "faces": list(faces)}
+    return transform
+
+
+def _faces_of(member: str) -> List[Tuple[float, float]]:
+    shape, _, component = member.partition(".")
+    if shape not in MESHES:
+        shape = next(s for s, m in MESHES.items() if m["transform"] == shape)
+    faces = MESHES[shape]["faces"]
+    if not component:
+        return faces
+    lo, _, hi = component[len("f["):-1].partition(":")
+    return faces[int(lo): int(hi or lo) + 1]
+
+
+_CM = {"mm": 0.1, "cm": 1.0, "m": 100.0, "in": 2.54, "ft": 30.48, "yd": 91.44}
+
+
+@host_call("maya.cmds.polyEvaluate")
+def polyEvaluate(*objects: str, worldArea: bool = False, uvArea: bool = False, worldFaceArea: bool = False, uvFaceArea: bool = False) -> Any:
+    """Areas in the scene's linear unit; the *FaceArea flags answer one value per face."""
+    faces = [f for obj in objects for f in _faces_of(obj)]
+    per_unit = _CM[SCENE["linear"]] ** 2
+    if worldArea:
+        return sum(f[0] for f in faces) / per_unit
+    if uvArea:
+        return sum(f[1] for f in faces)
+    if worldFaceArea:
+        return [f[0] / per_unit for f in faces]
+    if uvFaceArea:
+        return [f[1] for f in faces]
+    raise AssertionError("fake polyEvaluate: pass an area flag")
+
+
+@host_call("maya.cmds.currentUnit")
+def currentUnit(query: bool = False, linear: Any = None) -> Any:
+    if query and linear:
+        return SCENE["linear"]
+    SCENE["linear"] = str(linear)
+    return SCENE["linear"]
+
+
+@host_call("maya.cmds.listRelatives")
+def listRelatives(item: str, shapes: bool = False, parent: bool = False) -> Optional[List[str]]:
+    if shapes:
+        found = [s for s, m in MESHES.items() if m["transform"] == item]
+    else:
+        found = [m["transform"] for s, m in MESHES.items() if s == item]
+    return found or None
+
+
+@host_call("maya.cmds.file")
+def file(query: bool = False, sceneName: bool = False) -> Any:
+    assert query and sceneName, "fake file(): only query sceneName"
+    return SCENE["name"]
 
 
 @host_call("maya.cmds.about")
-def about(batch: bool = False, version: bool = False) -> Union[bool, str]:
-    return BATCH["value"] if batch else "2025"
+def about(batch: bool = False, version: bool = False, qtVersion: bool = False) -> Union[bool, str]:
+    if batch:
+        return BATCH["value"]
+    return SCENE["qt"] if qtVersion else SCENE["version"]
 
 
 @host_call("maya.cmds.warning")
@@ -206,5 +295,53 @@ def shelfButton(name: Optional[str] = None, parent: Optional[str] = None, query:
 def workspaceControl(name: str, exists: bool = False, label: str = "", floating: bool = False, retain: bool = True, uiScript: str = "") -> Any:
     if exists:
         return name in UI
+    assert name not in UI, f"workspaceControl {name} already exists"
     UI[name] = {"kind": "workspaceControl", "label": label, "floating": floating}
+    try:
+        from PySide6 import QtWidgets
+    except ImportError:
+        return name
+    if QtWidgets.QApplication.instance() is None:  # Maya always runs a QApplication
+        QtWidgets.QApplication([])
+    widget = QtWidgets.QWidget()
+    QtWidgets.QVBoxLayout(widget)
+    WIDGETS[name] = widget
     return name
+
+
+@host_call("maya.cmds.deleteUI")
+def deleteUI(*names: str, control: bool = False) -> None:
+    for name in names:
+        if name not in UI:
+            raise RuntimeError(f"Object '{name}' not found.")
+        del UI[name]
+        widget = WIDGETS.pop(name, None)
+        if widget is not None:
+            widget.deleteLater()
+
+
+@host_call("maya.cmds.callbacks")
+def callbacks(addCallback: Any = None, clearCallbacks: bool = False, hook: str = "", owner: str = "") -> List[str]:
+    if clearCallbacks:
+        CALLBACKS[hook] = [c for c in CALLBACKS.get(hook, []) if c[0] != owner]
+    if addCallback is not None:
+        assert owner, "callbacks -addCallback needs an -owner"
+        CALLBACKS.setdefault(hook, []).append((owner, addCallback))
+    return []
+
+
+def run_hook(hook: str, *args: Any) -> None:
+    """Test helper: Maya builds a UI that runs ``hook``."""
+    for _owner, callback in CALLBACKS.get(hook, []):
+        callback(*args)
+
+
+@host_call("maya.cmds.inViewMessage")
+def inViewMessage(assistMessage: str = "", position: str = "", fade: bool = False) -> None:
+    IN_VIEW.append(assistMessage)
+
+
+@host_call("maya.cmds.menuItem")
+def menuItem(label: str = "", command: Any = None, divider: bool = False) -> str:
+    MENU_ITEMS.append({"label": label, "command": command, "divider": divider})
+    return f"menuItem{len(MENU_ITEMS)}"

@@ -1,0 +1,1 @@
+"""Fake ``maya.app.general``."""

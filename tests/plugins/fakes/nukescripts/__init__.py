@@ -1,0 +1,1 @@
+"""Fake ``nukescripts``: only ``panels`` (dockable Python panels)."""
