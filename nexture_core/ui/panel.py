@@ -127,7 +127,7 @@ class NexturePanel(
         self.schedule_preview()
 
     def set_values(self, values) -> None:
-        """Fill the controls from a host's ``{control: value}`` dict (see nexture_core.hosts.requests).
+        """Fill the controls from a host's ``{control: value}`` dict (see nexture_core.requests).
 
         Keys: pattern or patterns, scale, texel_mm (0: use scale), strength, upscale,
         preset, seed, maps, iterations (0: preset), backbone, device, output, input.
