@@ -137,6 +137,7 @@ class InputSection:
         self.viewer.set_map(self._input_image(), loaded.display.full_size)
         self._refresh_view()
         self._set_stage("Ready.")
+        self.update_sizes()
         self.input_loaded.emit(loaded.name)
         self.schedule_preview()
 

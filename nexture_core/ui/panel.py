@@ -123,6 +123,7 @@ class NexturePanel(
     def _on_setting_changed(self, *_args) -> None:
         if self._restoring:
             return
+        self.update_sizes()
         self.save_state()
         self.schedule_preview()
 
@@ -139,6 +140,8 @@ class NexturePanel(
         merged = {  # keys the host leaves out keep the panel's current values
             "scale": now.scale,
             "texel_mm": now.texel_mm or 0.0,
+            "map_width_mm": now.map_width_mm or 0.0,
+            "height_mm": now.height_mm or 0.0,
             "strength": now.strength,
             "upscale": now.upscale,
             "preset": now.preset,

@@ -1,4 +1,8 @@
-"""The panel's settings: scale and strength, quality, and the advanced box.
+"""The panel's settings: size and depth (texel size, height unit, detail size, strength), quality, advanced.
+
+The size box says, live, how many texels a pore and a crease cell of the
+chosen pattern span on this map, and when micro-detail is below what the map
+can draw (with the --upscale that would draw it).
 
 A part of :class:`~nexture_core.ui.panel.NexturePanel` (a mixin: it builds its
 widgets on the panel; every change calls the panel's ``_on_setting_changed``,
@@ -8,7 +12,10 @@ and ``settings()`` takes the chosen maps from the outputs box).
 from __future__ import annotations
 
 import math
+from typing import Optional, Sequence
 
+from .. import units
+from ..units import DEFAULT_HEIGHT_MM
 from ..settings import DEVICES, PRESETS, Settings
 from .qt import Qt, QtWidgets
 
@@ -54,6 +61,29 @@ def _slider_row(slider, spin):
     return row
 
 
+def physical_sizes_text(settings: Settings, width_px: Optional[int], patterns: Sequence) -> str:
+    """Rich text for the panel: pores and cells of the first pattern in output texels, and what the map cannot draw.
+
+    Without an input the texel size given is still shown, or that the
+    pattern's own is assumed.
+    """
+    if not patterns:
+        return "Pick a pattern to see the size of its pores and cells on this map."
+    pattern = patterns[0]
+    if not hasattr(pattern, "feature_mm"):
+        return ""  # a host's stand-in pattern without physical facts
+    t = units.texel(settings, width_px or 1, pattern)
+    if settings.map_width_mm is not None and not width_px:
+        return "Load a map to turn its width into a texel size."
+    head = (f"Assumed the pattern's own <b>{t.output_mm:.4g} mm</b> per texel (give the map's size above)"
+            if t.assumed else f"<b>{t.output_mm:.4g} mm</b> per output texel")
+    text = f"{head}: {units.describe_sizes(pattern, t, settings.scale)} ({pattern.id})."
+    note = units.resolution_note(pattern, t, settings.scale, settings.upscale)
+    if note:
+        text += f"<br><span style='color:#d08020'>{note[0].upper() + note[1:]}</span>"
+    return text
+
+
 class SettingsSection:
     """Builds the scale/texel/strength, upscale/preset/seed/device and iterations/features controls."""
 
@@ -61,39 +91,46 @@ class SettingsSection:
         return [self._build_scale_box(), self._build_quality_box(), self._build_advanced_box()]
 
     def _build_scale_box(self):
-        box = QtWidgets.QGroupBox("Scale and strength")
+        box = QtWidgets.QGroupBox("Size and depth")
         form = QtWidgets.QFormLayout(box)
-        self.scale_by_multiplier = QtWidgets.QRadioButton("Multiplier")
-        self.scale_by_texel = QtWidgets.QRadioButton("Texel size")
+        self.scale_by_multiplier = QtWidgets.QRadioButton("Unknown")
+        self.scale_by_multiplier.setToolTip("Assume the pattern's own texel size: one pattern pixel per output pixel")
+        self.scale_by_texel = QtWidgets.QRadioButton("Texel")
+        self.scale_by_width = QtWidgets.QRadioButton("Map width")
         self.scale_by_multiplier.setChecked(True)
         self.scale_mode_group = QtWidgets.QButtonGroup(self)
-        self.scale_mode_group.addButton(self.scale_by_multiplier, 0)
-        self.scale_mode_group.addButton(self.scale_by_texel, 1)
+        for index, button in enumerate((self.scale_by_multiplier, self.scale_by_texel, self.scale_by_width)):
+            self.scale_mode_group.addButton(button, index)
         mode_row = QtWidgets.QHBoxLayout()
-        mode_row.addWidget(self.scale_by_multiplier)
-        mode_row.addWidget(self.scale_by_texel)
-        form.addRow("Scale by", mode_row)
+        for button in (self.scale_by_multiplier, self.scale_by_texel, self.scale_by_width):
+            mode_row.addWidget(button)
+        form.addRow("Map size", mode_row)
+        self.texel_spin = _spin(0.0005, 10.0, 4, 0.005, "Size of one texel of the input map on the real skin, in mm")
+        self.texel_spin.setSuffix(" mm/texel")
+        form.addRow("Texel", self.texel_spin)
+        self.width_spin = _spin(0.1, 100000.0, 1, 10.0, "The width the input map covers on the real body, in mm")
+        self.width_spin.setSuffix(" mm")
+        form.addRow("Map width", self.width_spin)
+        self.height_spin = _spin(0.0, 1e6, 3, 1.0, "How many mm of relief one unit of the map means (e.g. 10 for a map in cm)")
+        self.height_spin.setSpecialValueText(f"{DEFAULT_HEIGHT_MM:g} mm (default)")
+        self.height_spin.setSuffix(" mm per unit")
+        form.addRow("Height unit", self.height_spin)
         self.scale_slider = QtWidgets.QSlider(Qt.Horizontal)
         self.scale_slider.setRange(0, SCALE_STEPS)
         self.scale_slider.setSingleStep(SCALE_STEPS // 200)
         self.scale_slider.setPageStep(SCALE_STEPS // 20)  # a page is x1.15
-        self.scale_spin = _spin(SCALE_MIN, SCALE_MAX, 3, 0.05, "2 makes the pattern's detail twice as large on the map")
+        self.scale_spin = _spin(SCALE_MIN, SCALE_MAX, 3, 0.05, "Detail size: 1 is real size, 2 twice as large")
         self.scale_spin.setPrefix("x")
         self.scale_row = _slider_row(self.scale_slider, self.scale_spin)
-        form.addRow("Scale", self.scale_row)
-        self.texel_spin = _spin(
-            0.001,
-            10.0,
-            4,
-            0.005,
-            "Size of one output pixel on the real face; sets the scale from each pattern's own size in mm",
-        )
-        self.texel_spin.setSuffix(" mm/px")
-        form.addRow("Texel", self.texel_spin)
+        form.addRow("Detail size", self.scale_row)
         self.strength_slider = QtWidgets.QSlider(Qt.Horizontal)
         self.strength_slider.setRange(0, int(STRENGTH_SLIDER_MAX * 100))
-        self.strength_spin = _spin(0.0, 10.0, 2, 0.05)
+        self.strength_spin = _spin(0.0, 10.0, 2, 0.05, "Relief depth: 1 is the pattern's real depth")
         form.addRow("Strength", _slider_row(self.strength_slider, self.strength_spin))
+        self.sizes_label = QtWidgets.QLabel()
+        self.sizes_label.setWordWrap(True)
+        self.sizes_label.setTextFormat(Qt.RichText)
+        form.addRow(self.sizes_label)
         return box
 
     def _build_quality_box(self):
@@ -138,7 +175,7 @@ class SettingsSection:
         self.strength_slider.valueChanged.connect(lambda v: self.strength_spin.setValue(v / 100.0))
         self.strength_spin.valueChanged.connect(self._on_strength_spin)
         self.scale_mode_group.buttonClicked.connect(self._on_scale_mode)
-        for widget in (self.texel_spin, self.seed_spin, self.iterations_spin):
+        for widget in (self.texel_spin, self.width_spin, self.height_spin, self.seed_spin, self.iterations_spin):
             widget.valueChanged.connect(self._on_setting_changed)
         for combo in (self.upscale_combo, self.preset_combo, self.device_combo, self.backbone_combo):
             combo.currentIndexChanged.connect(self._on_setting_changed)
@@ -169,20 +206,31 @@ class SettingsSection:
         self._on_setting_changed()
 
     def _on_scale_mode(self, *_args) -> None:
-        by_texel = self.scale_by_texel.isChecked()
-        self.scale_row.setEnabled(not by_texel)
-        self.texel_spin.setEnabled(by_texel)
+        self.texel_spin.setEnabled(self.scale_by_texel.isChecked())
+        self.width_spin.setEnabled(self.scale_by_width.isChecked())
         self._on_setting_changed()
+
+    def update_sizes(self) -> None:
+        """Say what the detail becomes on this map: pores and cells in texels, and when --upscale is needed."""
+        self.sizes_label.setText(physical_sizes_text(self.settings(), self._input_width(), self._chosen_pattern_objects()))
+
+    def _input_width(self) -> Optional[int]:
+        return int(self.loaded.height.shape[1]) if self.loaded is not None else None
+
+    def _chosen_pattern_objects(self) -> list:
+        shown = self.gallery.patterns  # id -> pattern, as the gallery shows them
+        return [shown[pid] for pid in self.selected_patterns() if pid in shown]
 
     # ------------------------------------------------------------------ values
     def settings(self) -> Settings:
         """The Settings the controls describe (not yet validated)."""
-        by_texel = self.scale_by_texel.isChecked()
         advanced = self.advanced_box.isChecked()  # unchecked: its greyed-out values are not in effect
         iterations = (self.iterations_spin.value() or None) if advanced else None
         return Settings(
-            scale=1.0 if by_texel else float(self.scale_spin.value()),
-            texel_mm=float(self.texel_spin.value()) if by_texel else None,
+            scale=float(self.scale_spin.value()),
+            texel_mm=float(self.texel_spin.value()) if self.scale_by_texel.isChecked() else None,
+            map_width_mm=float(self.width_spin.value()) if self.scale_by_width.isChecked() else None,
+            height_mm=float(self.height_spin.value()) or None,
             upscale=int(self.upscale_combo.currentData()),
             strength=float(self.strength_spin.value()),
             preset=str(self.preset_combo.currentData()),
@@ -198,9 +246,13 @@ class SettingsSection:
         self._restoring = True
         try:
             self.scale_by_texel.setChecked(settings.texel_mm is not None)
-            self.scale_by_multiplier.setChecked(settings.texel_mm is None)
+            self.scale_by_width.setChecked(settings.map_width_mm is not None)
+            self.scale_by_multiplier.setChecked(settings.texel_mm is None and settings.map_width_mm is None)
             if settings.texel_mm is not None:
                 self.texel_spin.setValue(settings.texel_mm)
+            if settings.map_width_mm is not None:
+                self.width_spin.setValue(settings.map_width_mm)
+            self.height_spin.setValue(settings.height_mm or 0.0)
             self.scale_spin.setValue(min(max(settings.scale, SCALE_MIN), SCALE_MAX))
             self.strength_spin.setValue(settings.strength)
             select_data(self.upscale_combo, settings.upscale)
@@ -218,7 +270,10 @@ class SettingsSection:
     def _save_settings(self, store) -> None:
         store.set("scale", self.scale_spin.value())
         store.set("scale_by_texel", self.scale_by_texel.isChecked())
+        store.set("scale_by_width", self.scale_by_width.isChecked())
         store.set("texel_mm", self.texel_spin.value())
+        store.set("map_width_mm", self.width_spin.value())
+        store.set("height_mm", self.height_spin.value())
         store.set("strength", self.strength_spin.value())
         store.set("upscale", self.upscale_combo.currentData())
         store.set("preset", self.preset_combo.currentData())
@@ -233,8 +288,11 @@ class SettingsSection:
         self.scale_spin.setValue(store.get_float("scale", 1.0))
         self._on_scale_spin(self.scale_spin.value())
         self.scale_by_texel.setChecked(store.get_bool("scale_by_texel", False))
-        self.scale_by_multiplier.setChecked(not self.scale_by_texel.isChecked())
+        self.scale_by_width.setChecked(store.get_bool("scale_by_width", False) and not self.scale_by_texel.isChecked())
+        self.scale_by_multiplier.setChecked(not (self.scale_by_texel.isChecked() or self.scale_by_width.isChecked()))
         self.texel_spin.setValue(store.get_float("texel_mm", 0.05))
+        self.width_spin.setValue(store.get_float("map_width_mm", 300.0))
+        self.height_spin.setValue(store.get_float("height_mm", 0.0))
         self.strength_spin.setValue(store.get_float("strength", defaults.strength))
         self._on_strength_spin(self.strength_spin.value())
         select_data(self.upscale_combo, store.get_int("upscale", defaults.upscale))

@@ -259,7 +259,7 @@ def test_settings_persist_between_sessions(qtbot, gallery_bank):
     assert s.maps == ("displacement", "normal")
     assert second.scale_spin.value() == pytest.approx(2.5)
     assert second.selected_patterns() == ["palm", "knuckle"]
-    assert not second.scale_row.isEnabled() and second.texel_spin.isEnabled()
+    assert second.scale_row.isEnabled() and second.texel_spin.isEnabled() and not second.width_spin.isEnabled()
 
 
 def test_settings_round_trip_and_advanced_only_when_enabled(qtbot, gallery_bank):
@@ -328,3 +328,23 @@ def test_dropping_on_the_panel_and_panning_away_reschedules_the_preview(qtbot, g
     panel.viewer.pan(-200, -200)  # ... panning moves the centre to about (456, 456), off the patch
     assert panel.preview_timer.isActive()
     panel.preview_timer.stop()
+
+
+def test_the_size_box_says_how_big_pores_and_cells_are_and_when_to_upscale(qtbot, real_bank):
+    """Texels per pore and cell on this map, live; a coarse map is told which --upscale draws its pores."""
+    panel = NexturePanel(bank=real_bank)
+    qtbot.addWidget(panel)
+    panel.set_patterns(["cheek"])
+    panel.scale_by_multiplier.click()
+    assert "Assumed the pattern's own" in panel.sizes_label.text() and "crease cells" in panel.sizes_label.text()
+    panel.scale_by_texel.click()
+    panel.texel_spin.setValue(0.02)
+    text = panel.sizes_label.text()
+    assert "0.02 mm</b> per output texel" in text and "pores" in text and "upscale" not in text
+    panel.texel_spin.setValue(0.09)  # a 4k head: pores under three texels
+    text = panel.sizes_label.text()
+    assert "below what the map can draw" in text and "--upscale 2" in text
+    panel.upscale_combo.setCurrentIndex(panel.upscale_combo.findData(2))
+    assert "below what the map can draw" not in panel.sizes_label.text()
+    assert "0.045 mm</b> per output texel" in panel.sizes_label.text()
+    assert panel.settings().texel_mm == pytest.approx(0.09) and panel.settings().upscale == 2
