@@ -34,7 +34,7 @@ def run_synthesis(request: Any, progress: Optional[ProgressFn], cancel: Optional
 
 def run_udim(request: Any, progress: Optional[ProgressFn], cancel: Optional[threading.Event]) -> List[Path]:
     """The engine's entry point for a tile set: every tile, joined edges continued."""
-    from ..udim import run_udim_set
+    from ..batch import run_udim_set
 
     return run_udim_set(request, progress, cancel)
 
