@@ -41,5 +41,5 @@ def resize_to(x: np.ndarray, shape: Tuple[int, int], wrap: bool = False) -> np.n
     arr = as_map(x)
     if arr.shape == (int(shape[0]), int(shape[1])):
         return arr.copy()
-    tensor = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))[None, None]
+    tensor = torch.from_numpy(np.require(arr, np.float32, ["C", "W"]))[None, None]  # writable: torch shares it
     return filters.resize(tensor, (int(shape[0]), int(shape[1])), wrap=wrap)[0, 0].numpy()
