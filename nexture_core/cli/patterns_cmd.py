@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     im.add_argument("--name")
     im.add_argument("--region", default="custom")
     im.add_argument("--feature-mm", type=float, help="typical crease-cell diameter (default 1 mm)")
+    im.add_argument("--unit-um", type=float, help="micrometres one unit of the displacement scan means (1000 for mm): records its real depth")
     im.add_argument("--force", action="store_true", help="replace a pattern with the same id")
     im.add_argument("--bank", help="user bank folder (default: NEXTURE_USER_BANK or ~/.local/share/nexture/patterns)")
     im.set_defaults(func=cmd_import)
@@ -80,7 +81,7 @@ def cmd_show(args) -> int:
         measured = ", ".join(f"{k} {v:g}" for k, v in p.relief.items())
         print(f"  relief: the displacement's 0..1 spans {p.height_um:g} um" + (f"; detail band {measured}" if measured else ""))
     else:
-        print("  relief: no recorded depth; the detail band is read as 12 um RMS (import with --height-um to set it)")
+        print("  relief: no recorded depth; the detail band is read as 12 um RMS (import with --unit-um to set it)")
     print(f"  licence: {p.licence or '-'}; attribution: {p.attribution or '-'}")
     print(f"  folder: {p.folder} ({p.source})")
     for name, path in p.maps.items():
@@ -147,7 +148,7 @@ def cmd_import(args) -> int:
         raise PatternError("--bank is empty; give a folder, or leave it out for your user bank.")
     bank = Path(args.bank) if args.bank else user_bank_dir()
     folder = import_scans(Path(args.dir), args.id, args.width_mm, user_bank=bank, name=args.name, region=args.region,
-                          feature_mm=args.feature_mm, force=args.force)
+                          feature_mm=args.feature_mm, force=args.force, unit_um=args.unit_um)
     print(f"imported {args.id} into {folder}")
     if not on_search_path(bank):
         print(f"nexture: warning: {bank} is not searched for patterns; add it to NEXTURE_PATTERN_PATH to use '{args.id}'.", file=sys.stderr)

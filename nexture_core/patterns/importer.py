@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import PatternError
 from .manifest import Manifest, check_id
+from .skin import measure_relief
 from .writer import write_pattern
 
 # Words in file names that say which map a scan is; the first matching map wins.
@@ -68,11 +69,16 @@ def _read_specular(path: Path) -> Tuple[np.ndarray, str]:
 
 
 def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, name: Optional[str] = None,
-                 region: str = "custom", feature_mm: Optional[float] = None, force: bool = False) -> Path:
+                 region: str = "custom", feature_mm: Optional[float] = None, force: bool = False,
+                 unit_um: Optional[float] = None) -> Path:
     """Read the scans in ``folder`` (any format OIIO reads) and write ``user_bank/<pid>``.
 
     ``width_mm``: physical width the scans cover; ``feature_mm``: typical
-    crease-cell diameter (default 1 mm). Only ``user_bank`` is written (through
+    crease-cell diameter (default 1 mm); ``unit_um``: micrometres one unit of
+    the displacement scan's values means (1000 for a scan in mm), which
+    records the pattern's real depth (``height_um``) so it is drawn at its
+    real depth; without it the detail is read as 12 um RMS and
+    ``nexture patterns show`` says so. Only ``user_bank`` is written (through
     a temporary folder inside it). Raises PatternError, before reading any
     scan, for a bad id, a width outside 0.1-1000 mm (or not a number), a bank
     that is a file or not writable, an id that a pattern found earlier on the
@@ -84,6 +90,8 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
 
     check_id(pid)
     _check_sizes(width_mm, feature_mm)
+    if unit_um is not None and not (math.isfinite(float(unit_um)) and 1e-6 <= float(unit_um) <= 1e9):
+        raise PatternError(f"--unit-um {unit_um} must be the micrometres one unit of the scan means (e.g. 1000 for mm, 1 for um).")
     folder = Path(folder)
     if not folder.is_dir():
         raise PatternError(f"{folder}: is not a folder of scans.")
@@ -112,10 +120,15 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
     if len(set(sizes.values())) > 1:
         listed = ", ".join(f"{k} {scans[k].name} {s[1]}x{s[0]}" for k, s in sizes.items())
         raise PatternError(f"{folder}: scans differ in size ({listed}); they must match.")
+    height_um = (hi - lo) * float(unit_um) if unit_um is not None else None
+    relief = {}
+    if height_um is not None:
+        cell_px = (feature_mm or 1.0) / (float(width_mm) / disp.shape[1])
+        relief = measure_relief(maps["displacement"], height_um, cell_px, wrap=False)
     manifest = Manifest(
         id=pid, name=name or pid.replace("_", " ").title(), region=region or "custom", width_mm=float(width_mm),
-        description=f"Imported from {folder.name}", feature_mm=feature_mm, licence="", attribution="",
-        tileable=False, source=source,
+        description=f"Imported from {folder.name}", feature_mm=feature_mm, height_um=height_um, licence="", attribution="",
+        tileable=False, source=source, relief=relief,
     )
     try:
         return write_pattern(Path(user_bank), manifest, maps, force=force)

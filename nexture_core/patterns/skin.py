@@ -337,14 +337,14 @@ def grow_height(style: SkinStyle, size: int, width_mm: float, seed: int):
     return ndimage.gaussian_filter(height, 0.6, mode="wrap"), furrows, pore_mask, count, rng
 
 
-def measure_relief(displacement: np.ndarray, height_um: float, cell_px: float) -> Dict[str, float]:
+def measure_relief(displacement: np.ndarray, height_um: float, cell_px: float, wrap: bool = True) -> Dict[str, float]:
     """RMS roughness, depth (0.5th to 99.5th percentile) and skewness of the detail band, in um.
 
     The detail band is what a Gaussian of half a cell removes: the band the
     engine matches (see :func:`nexture_core.units.structure_sigma_px`).
     """
     h = displacement.astype(np.float64) * height_um
-    d = h - ndimage.gaussian_filter(h, 0.5 * cell_px, mode="wrap")
+    d = h - ndimage.gaussian_filter(h, 0.5 * cell_px, mode="wrap" if wrap else "reflect")
     rq = float(d.std())
     lo, hi = np.percentile(d, [0.5, 99.5])
     skew = float(((d - d.mean()) ** 3).mean() / max(rq, 1e-12) ** 3)

@@ -66,6 +66,25 @@ def test_import_records_the_normalisation_and_inverts_roughness(isolated):
     assert albedo.shape == (128, 128, 3) and not albedo.flags.writeable
 
 
+def test_import_with_a_unit_records_the_real_depth(isolated):
+    """A scan in mm imported with --unit-um 1000: its depth in micrometres sets the amplitude."""
+    from nexture_core import units
+    from nexture_core.settings import Settings
+
+    rng = np.random.default_rng(4)
+    height_mm = (rng.random((96, 96)) * 0.06).astype(np.float32)  # 60 um of relief, in mm
+    scans = _scans(isolated / "scans", **{"scan_height.exr": height_mm})
+    import_scans(scans, "measured", 4.0, user_bank=isolated / "user", unit_um=1000.0)
+    pattern = load_bank().get("measured")
+    span_um = float(height_mm.max() - height_mm.min()) * 1000.0
+    assert pattern.height_um == pytest.approx(span_um, rel=1e-4)
+    assert pattern.relief["rq_um"] > 0
+    # One map unit = 1 mm: strength 1 adds the scan's own micrometres, in mm.
+    assert units.height_gain(Settings(height_mm=1.0), pattern) == pytest.approx(span_um / 1000.0, rel=1e-4)
+    with pytest.raises(PatternError, match="--unit-um"):
+        import_scans(scans, "bad_unit", 4.0, user_bank=isolated / "user", unit_um=float("inf"))
+
+
 def test_force_replaces_an_existing_pattern_in_place(isolated):
     rng = np.random.default_rng(3)
     scans = _scans(isolated / "scans", **{"disp.exr": rng.random((64, 64)).astype(np.float32)})

@@ -34,7 +34,7 @@ BOUNDS = {
     "orientation_l1": (None, 0.2),
     "ncc_excess": (None, 0.05),
     "connectivity_ratio": (0.5, 2.0),
-    "patch_realism": (None, 1.3),
+    "patch_realism": (None, 1.2),
 }
 
 
