@@ -48,20 +48,29 @@ COLUMNS = [
 ]
 
 
+# Each input at its real texel size and height unit: the bundled eye corner as
+# declared (nexture_core.example), and the real head scan's 1k face map at four
+# times the 4k map's ~0.09 mm per texel, its height unit read off the 4k scan's
+# fine band (benchmarks/realism.py: ~3 mm per unit).
+INPUTS = [
+    ("example (eye corner, 0.02 mm/texel)", ROOT / "examples" / "eye_corner_1k.tif", 0.02, 10.0),
+    ("face scan 1k (CC BY 3.0, Infinite Realities; 0.36 mm/texel)", SHARED / "skin" / "face_displacement_1k.png", 0.36, 3.0),
+]
+
+
 def inputs(size: int):
-    """(name, map) pairs: central crops of ``size`` px."""
-    found = [("example", ROOT / "examples" / "face_coarse_1k.tif"), ("face scan (CC BY 3.0, Infinite Realities)", SHARED / "skin" / "face_displacement_1k.png")]
-    for name, path in found:
+    """(name, map, texel mm, height mm per unit): central crops of ``size`` px."""
+    for name, path, texel_mm, height_mm in INPUTS:
         if path.exists():
             img, _ = read_map(path)
             h, w = img.shape
             y, x = max(0, (h - size) // 2), max(0, (w - size) // 2)
-            yield name, img[y : y + size, x : x + size].copy()
+            yield name, img[y : y + size, x : x + size].copy(), texel_mm, height_mm
 
 
 def naive_baseline(img: np.ndarray, pattern, multiplier: float, sigma: float, target_std: float) -> np.ndarray:
     """Input plus the pattern's high-pass tiled at the same scale: what 'overlaying' gives."""
-    pat = detail_band(resample_pattern(np.asarray(pattern.load_map("displacement"), np.float32), multiplier), sigma, wrap=True)
+    pat = detail_band(resample_pattern(np.asarray(pattern.load_map("displacement"), np.float32), multiplier, wrap=True), sigma, wrap=True)
     reps = (img.shape[0] // pat.shape[0] + 1, img.shape[1] // pat.shape[1] + 1)
     tiled = np.tile(pat, reps)[: img.shape[0], : img.shape[1]]
     return img + tiled / max(float(tiled.std()), 1e-12) * target_std
@@ -78,7 +87,7 @@ def main() -> int:
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--preset", default="draft")
     ap.add_argument("--backbone", default="vgg19")
-    ap.add_argument("--runs", default="cheek:1.0,forehead:1.0,nose:0.5", help="pattern:scale,...")
+    ap.add_argument("--runs", default="cheek:1.0,forehead:1.0", help="pattern:detail size (1 = real size),...")
     ap.add_argument("--out", default=str(ROOT / "out" / "benchmarks" / "quality"))
     args = ap.parse_args()
     out = Path(args.out)
@@ -90,10 +99,10 @@ def main() -> int:
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     print("| target | | | | " + " | ".join(c[2] for c in COLUMNS) + " | |")
-    for in_name, img in inputs(args.size):
+    for in_name, img, texel_mm, height_mm in inputs(args.size):
         for pid, scale in runs:
             pattern = bank.get(pid)
-            settings = Settings(scale=scale, preset=args.preset, backbone=args.backbone)
+            settings = Settings(scale=scale, texel_mm=texel_mm, height_mm=height_mm, preset=args.preset, backbone=args.backbone)
             started = time.perf_counter()
             result = synthesize(img, [pattern], settings)
             seconds = time.perf_counter() - started
@@ -107,9 +116,9 @@ def main() -> int:
                 print(f"| {in_name} | {pid} | {scale:g} | {method} | {cells} | {secs:.0f} |", flush=True)
                 if method == "nexture":
                     tag = f"{in_name.split()[0]}_{pid}_{scale:g}"
-                    save_png(out / f"{tag}_before_after.png", before_after(img, output, pattern=pid))
+                    save_png(out / f"{tag}_before_after.png", before_after(img, output, pattern=pid, texel_mm=texel_mm))
                     crop = slice(0, min(256, output.shape[0]))
-                    pat_view = resample_pattern(pat_disp, info["multiplier"])[crop, crop]
+                    pat_view = resample_pattern(pat_disp, info["multiplier"], wrap=True)[crop, crop]
                     base = naive_baseline(img, pattern, info["multiplier"], info["sigma"], info["target_std"])
                     ours = detail_band(output, info["sigma"])[crop, crop]
                     pat_d = detail_band(pat_view, info["sigma"], wrap=True)

@@ -1,11 +1,13 @@
 """Render docs/panel.png: the panel at 1400x900 with a real result in the split view.
 
-Runs the real panel offscreen on the bundled example, with two patterns, and
-waits for the synthesis like an artist would. Settings are kept in a temporary
-folder so the artist's own QSettings are untouched; outputs go to a temporary
-folder too (the example is never written next to).
+Runs the real panel offscreen on the bundled eye-corner example at its real
+texel size (0.02 mm, 1 unit = 10 mm) with the VGG-19 backbone and the default
+pattern, and waits for the synthesis like an artist would; the viewer shows
+the split before/after at 1:1. Settings are kept in a temporary folder so the
+artist's own QSettings are untouched; outputs go to a temporary folder too
+(the example is never written next to).
 
-    python tools/screenshot_panel.py [--input examples/face_coarse_1k.tif] [--out docs/panel.png]
+    python tools/screenshot_panel.py [--input examples/eye_corner_1k.tif] [--out docs/panel.png]
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", default=str(REPO / "examples" / "face_coarse_1k.tif"))
+    parser.add_argument("--input", default=str(REPO / "examples" / "eye_corner_1k.tif"))
     parser.add_argument("--out", default=str(REPO / "docs" / "panel.png"))
-    parser.add_argument("--patterns", default="cheek,forehead")
-    parser.add_argument("--backbone", default="random", choices=("random", "vgg19"))
-    parser.add_argument("--iterations", type=int, default=4, help="per level; 0 keeps the preset's schedule")
-    parser.add_argument("--preset", default="preview")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--zoom", type=float, default=0.0, help="viewer zoom; 0 fits the map")
+    parser.add_argument("--patterns", default="cheek")
+    parser.add_argument("--backbone", default="vgg19", choices=("random", "vgg19"))
+    parser.add_argument("--iterations", type=int, default=0, help="per level; 0 keeps the preset's schedule")
+    parser.add_argument("--preset", default="draft")
+    parser.add_argument("--texel-mm", type=float, default=0.02, help="mm per texel of the input; 0: unknown")
+    parser.add_argument("--height-mm", type=float, default=10.0, help="mm of relief per map unit; 0: the default")
+    parser.add_argument("--zoom", type=float, default=1.0, help="viewer zoom (1 = 1:1); 0 fits the map")
     parser.add_argument("--timeout", type=float, default=3600.0)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -52,7 +55,10 @@ def main(argv=None) -> int:
     panel.advanced_box.setChecked(True)
     panel.backbone_combo.setCurrentIndex(panel.backbone_combo.findData(args.backbone))
     panel.iterations_spin.setValue(args.iterations)
-    panel.set_scale(args.scale)
+    if args.texel_mm:
+        panel.scale_by_texel.click()
+        panel.texel_spin.setValue(args.texel_mm)
+    panel.height_spin.setValue(args.height_mm)
     panel.set_patterns(args.patterns.split(","))
     out_dir = Path(tempfile.mkdtemp(prefix="nexture-shot-"))
     panel.output_edit.setText(str(out_dir / "{name}_{pattern}_{map}.{ext}"))
