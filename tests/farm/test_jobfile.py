@@ -143,5 +143,5 @@ def test_export_commands_note_joined_tiles(tmp_path, tiles):
 def test_the_bundled_example_job_is_valid():
     example = Path(__file__).resolve().parents[2] / "examples" / "batch_example.toml"
     job = load_job(example, check_files=(example.parent / "eye_corner_1k.tif").is_file())
-    assert [i.name for i in job.items] == ["face_cheek", "face_regions"]
+    assert [i.name for i in job.items] == ["eye_cheek", "eye_regions"]
     assert job.items[1].settings.maps == ("displacement", "normal") and job.retries == 2
