@@ -54,7 +54,12 @@ COLUMNS = [
 # fine band (benchmarks/realism.py: ~3 mm per unit).
 INPUTS = [
     ("example (eye corner, 0.02 mm/texel)", ROOT / "examples" / "eye_corner_1k.tif", 0.02, 10.0),
-    ("face scan 1k (CC BY 3.0, Infinite Realities; 0.36 mm/texel)", SHARED / "skin" / "face_displacement_1k.png", 0.36, 3.0),
+    (
+        "face scan 1k (CC BY 3.0, Infinite Realities; 0.36 mm/texel)",
+        SHARED / "skin" / "face_displacement_1k.png",
+        0.36,
+        3.0,
+    ),
 ]
 
 
@@ -70,7 +75,11 @@ def inputs(size: int):
 
 def naive_baseline(img: np.ndarray, pattern, multiplier: float, sigma: float, target_std: float) -> np.ndarray:
     """Input plus the pattern's high-pass tiled at the same scale: what 'overlaying' gives."""
-    pat = detail_band(resample_pattern(np.asarray(pattern.load_map("displacement"), np.float32), multiplier, wrap=True), sigma, wrap=True)
+    pat = detail_band(
+        resample_pattern(np.asarray(pattern.load_map("displacement"), np.float32), multiplier, wrap=True),
+        sigma,
+        wrap=True,
+    )
     reps = (img.shape[0] // pat.shape[0] + 1, img.shape[1] // pat.shape[1] + 1)
     tiled = np.tile(pat, reps)[: img.shape[0], : img.shape[1]]
     return img + tiled / max(float(tiled.std()), 1e-12) * target_std
@@ -102,7 +111,9 @@ def main() -> int:
     for in_name, img, texel_mm, height_mm in inputs(args.size):
         for pid, scale in runs:
             pattern = bank.get(pid)
-            settings = Settings(scale=scale, texel_mm=texel_mm, height_mm=height_mm, preset=args.preset, backbone=args.backbone)
+            settings = Settings(
+                scale=scale, texel_mm=texel_mm, height_mm=height_mm, preset=args.preset, backbone=args.backbone
+            )
             started = time.perf_counter()
             result = synthesize(img, [pattern], settings)
             seconds = time.perf_counter() - started
@@ -110,8 +121,17 @@ def main() -> int:
             info = result.stats["patterns"][pid]
             pat_disp = np.asarray(pattern.load_map("displacement"), np.float32)
             cell = pattern.feature_px * info["multiplier"]
-            for method, output, secs in (("nexture", synth, seconds), ("naive overlay", naive_baseline(img, pattern, info["multiplier"], info["sigma"], info["target_std"]), 0.0)):
-                report = evaluate(output, img, pat_disp, info["multiplier"], info["sigma"], info["target_std"], cell_px=cell)
+            for method, output, secs in (
+                ("nexture", synth, seconds),
+                (
+                    "naive overlay",
+                    naive_baseline(img, pattern, info["multiplier"], info["sigma"], info["target_std"]),
+                    0.0,
+                ),
+            ):
+                report = evaluate(
+                    output, img, pat_disp, info["multiplier"], info["sigma"], info["target_std"], cell_px=cell
+                )
                 cells = " | ".join(fmt(getattr(report, c[0])) for c in COLUMNS)
                 print(f"| {in_name} | {pid} | {scale:g} | {method} | {cells} | {secs:.0f} |", flush=True)
                 if method == "nexture":
@@ -127,7 +147,10 @@ def main() -> int:
                     tiles = [
                         ("pattern", shaded_relief(pat_d, exaggeration=light)),
                         ("nexture", shaded_relief(ours, exaggeration=light)),
-                        ("naive overlay", shaded_relief(detail_band(base, info["sigma"])[crop, crop], exaggeration=light)),
+                        (
+                            "naive overlay",
+                            shaded_relief(detail_band(base, info["sigma"])[crop, crop], exaggeration=light),
+                        ),
                     ]
                     save_png(out / f"{tag}_sheet.png", contact_sheet(tiles, columns=3))
     print(f"# sheets in {out}")

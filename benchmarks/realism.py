@@ -161,11 +161,15 @@ def main(argv=None) -> int:
         height_mm = 1.0 / (gain * 1000.0)
         extra.append(f"{region}: the scan's fine band has the pattern's depth if one scan unit is {height_mm:.1f} mm")
         k = 1.0 / max(float(np.percentile(np.hypot(*np.gradient(crop)), 95)), 1e-9)
-        tiles += [(f"{region}: scan", shaded_relief(crop, exaggeration=k)),
-                  (f"{region}: pattern (degraded)", shaded_relief(degraded, exaggeration=k))]
+        tiles += [
+            (f"{region}: scan", shaded_relief(crop, exaggeration=k)),
+            (f"{region}: pattern (degraded)", shaded_relief(degraded, exaggeration=k)),
+        ]
         if not args.no_synthesis:
             started = time.monotonic()
-            settings = Settings(texel_mm=SCAN_TEXEL_MM, height_mm=height_mm, preset=args.preset, backbone=args.backbone, seed=1)
+            settings = Settings(
+                texel_mm=SCAN_TEXEL_MM, height_mm=height_mm, preset=args.preset, backbone=args.backbone, seed=1
+            )
             result = synthesize(base, [pattern], settings)
             out = result.outputs[pattern.id]["displacement"]
             synth_detail = out - base
@@ -174,34 +178,59 @@ def main(argv=None) -> int:
             row["orientation_l1"] = orientation_distance(fine_band(synth_degraded), scan_band)
             mult = result.stats["patterns"][pattern.id]["multiplier"]
             sigma = result.stats["patterns"][pattern.id]["sigma"]
-            rep = evaluate(out, base, np.asarray(pattern.load_map("displacement")), mult, sigma,
-                           strength_target_std=result.stats["patterns"][pattern.id]["target_std"],
-                           cell_px=pattern.feature_px * mult, pattern_wrap=True)
-            row.update(connectivity_ratio=rep.connectivity_ratio, patch_realism=rep.patch_realism,
-                       ncc_excess=rep.ncc_excess, seconds=time.monotonic() - started)
+            rep = evaluate(
+                out,
+                base,
+                np.asarray(pattern.load_map("displacement")),
+                mult,
+                sigma,
+                strength_target_std=result.stats["patterns"][pattern.id]["target_std"],
+                cell_px=pattern.feature_px * mult,
+                pattern_wrap=True,
+            )
+            row.update(
+                connectivity_ratio=rep.connectivity_ratio,
+                patch_realism=rep.patch_realism,
+                ncc_excess=rep.ncc_excess,
+                seconds=time.monotonic() - started,
+            )
             rows.append(dict(row, region=region))
             tiles.append((f"{region}: Nexture (degraded)", shaded_relief(synth_degraded, exaggeration=k)))
             del synth_detail
     pair_l1 = [orientation_distance(bands[a], bands[b]) for i, a in enumerate(bands) for b in list(bands)[i + 1 :]]
     spread = scan_spread(bands)
-    print(f"Scan texel {SCAN_TEXEL_MM} mm; fine band: minus a Gaussian of {FINE_BAND_SIGMA_MM} mm; slope over {SLOPE_BAND_MM} mm.")
-    print(f"Scan region-to-region spread (each region +- its standard error): slope {spread['spectrum_slope'][0]:.2f} to {spread['spectrum_slope'][1]:.2f}, "
-          f"skewness {spread['skewness'][0]:.2f} to {spread['skewness'][1]:.2f}, RSm {spread['spacing_mm'][0]:.2f} to "
-          f"{spread['spacing_mm'][1]:.2f} mm, orientation L1 between regions up to {max(pair_l1):.2f}.")
+    print(
+        f"Scan texel {SCAN_TEXEL_MM} mm; fine band: minus a Gaussian of {FINE_BAND_SIGMA_MM} mm; slope over {SLOPE_BAND_MM} mm."
+    )
+    print(
+        f"Scan region-to-region spread (each region +- its standard error): slope {spread['spectrum_slope'][0]:.2f} to {spread['spectrum_slope'][1]:.2f}, "
+        f"skewness {spread['skewness'][0]:.2f} to {spread['skewness'][1]:.2f}, RSm {spread['spacing_mm'][0]:.2f} to "
+        f"{spread['spacing_mm'][1]:.2f} mm, orientation L1 between regions up to {max(pair_l1):.2f}."
+    )
     print()
-    print("| region | source | spectrum slope | skewness | RSm mm | anisotropy | direction deg | orient. L1 to scan | within scan spread | conn. ratio | patch real. | NCC excess |")
+    print(
+        "| region | source | spectrum slope | skewness | RSm mm | anisotropy | direction deg | orient. L1 to scan | within scan spread | conn. ratio | patch real. | NCC excess |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         within = ""
         if r["name"] != "scan" and "degraded" in r["name"]:
             ok = [spread[k][0] <= r[k] <= spread[k][1] for k in ("spectrum_slope", "skewness")]
             ok.append(r.get("orientation_l1", 9) <= max(pair_l1))
-            within = "yes" if all(ok) else "no (" + ", ".join(n for n, o in zip(("slope", "skew", "orient."), ok) if not o) + ")"
-        def f(key, fmt="{:.2f}"):
+            within = (
+                "yes"
+                if all(ok)
+                else "no (" + ", ".join(n for n, o in zip(("slope", "skew", "orient."), ok) if not o) + ")"
+            )
+
+        def f(key, fmt="{:.2f}", r=r):
             v = r.get(key)
             return fmt.format(v) if isinstance(v, (int, float)) and v is not None else ""
-        print(f"| {r['region']} | {r['name']} | {f('spectrum_slope')} | {f('skewness')} | {f('spacing_mm')} | {f('anisotropy')} | "
-              f"{f('direction_deg', '{:.0f}')} | {f('orientation_l1')} | {within} | {f('connectivity_ratio')} | {f('patch_realism')} | {f('ncc_excess')} |")
+
+        print(
+            f"| {r['region']} | {r['name']} | {f('spectrum_slope')} | {f('skewness')} | {f('spacing_mm')} | {f('anisotropy')} | "
+            f"{f('direction_deg', '{:.0f}')} | {f('orientation_l1')} | {within} | {f('connectivity_ratio')} | {f('patch_realism')} | {f('ncc_excess')} |"
+        )
     print()
     for line in extra:
         print(line)

@@ -15,12 +15,12 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
+from . import units
 from .errors import InputError, OutputError, PatternError, SettingsError
 from .job import Job
 from .preflight import check_mask_shape
 from .progress import ProgressFn, SubProgress, check_cancel
 from .settings import Settings
-from . import units
 from .units import MULTIPLIER_RANGE, height_gain, pattern_multiplier, structure_sigma_px
 
 MIN_INPUT_SIDE = 32
@@ -93,7 +93,9 @@ def _check_image(image: np.ndarray) -> np.ndarray:
     if arr.ndim != 2:
         raise InputError(f"The input map must be one channel (H x W); got an array of shape {arr.shape}.")
     if min(arr.shape) < MIN_INPUT_SIDE:
-        raise InputError(f"The input map is {arr.shape[1]}x{arr.shape[0]} px; at least {MIN_INPUT_SIDE} px on each side is needed to analyse it.")
+        raise InputError(
+            f"The input map is {arr.shape[1]}x{arr.shape[0]} px; at least {MIN_INPUT_SIDE} px on each side is needed to analyse it."
+        )
     if not np.isfinite(arr).all():
         raise InputError("The input map contains NaN or Inf pixels; replace them first (nexture synth --nan zero).")
     from .io.outliers import find_outliers
@@ -130,8 +132,14 @@ def _region_for(pattern, width_px: int, settings: Settings):
     if not getattr(pattern, "height_um", None):
         native_std = float(filters.detail(tensor, structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap).std())
     gain = height_gain(settings, pattern, native_std)
-    region = Region(key=pattern.id, disp=tensor, multiplier=multiplier, gain=max(gain, 1e-12), wrap=wrap,
-                    cell_px=float(pattern.feature_px) * multiplier)
+    region = Region(
+        key=pattern.id,
+        disp=tensor,
+        multiplier=multiplier,
+        gain=max(gain, 1e-12),
+        wrap=wrap,
+        cell_px=float(pattern.feature_px) * multiplier,
+    )
     return region, multiplier
 
 
@@ -150,7 +158,9 @@ def _normalised_masks(masks: Sequence[np.ndarray], count: int, uncovered: str):
         if arr.ndim == 3:
             arr = arr[..., 0]
         if arr.shape != target:
-            arr = F.interpolate(torch.from_numpy(arr)[None, None], size=target, mode="bilinear", align_corners=False)[0, 0].numpy()
+            arr = F.interpolate(torch.from_numpy(arr)[None, None], size=target, mode="bilinear", align_corners=False)[
+                0, 0
+            ].numpy()
         resized.append(np.clip(np.nan_to_num(arr), 0.0, None))
     total = np.sum(resized, axis=0)
     coverage = np.clip(total, 0.0, 1.0)
@@ -196,12 +206,14 @@ def synthesize(
     resolved = resolve_patterns(patterns, bank)
     _check_maps_available(resolved, settings)
     if settings.max_memory_gb is not None:
-        from .synthesis.memory import plan_block_size
         from .network import load_backbone
         from .synthesis.engine import pick_device
+        from .synthesis.memory import plan_block_size
 
         net = load_backbone(settings.backbone, settings.weights, pick_device(settings.device))
-        plan_block_size(net, arr.shape[0] * settings.upscale, arr.shape[1] * settings.upscale, settings.max_memory_gb, 4)
+        plan_block_size(
+            net, arr.shape[0] * settings.upscale, arr.shape[1] * settings.upscale, settings.max_memory_gb, 4
+        )
     regions = []
     multipliers = []
     for p in resolved:
@@ -215,9 +227,21 @@ def synthesize(
     if masks is not None:
         weights, keep = _normalised_masks(masks, len(resolved), settings.uncovered)
         sigma = max(structure_sigma_px(p.feature_px, m) for p, m in zip(resolved, multipliers))
-        run = Synthesis(arr, regions, sigma, settings, SubProgress(progress, 0.0, 0.9), cancel, weights=weights, keep_input=_resize_keep(keep, arr, settings), targets=cache)
+        run = Synthesis(
+            arr,
+            regions,
+            sigma,
+            settings,
+            SubProgress(progress, 0.0, 0.9),
+            cancel,
+            weights=weights,
+            keep_input=_resize_keep(keep, arr, settings),
+            targets=cache,
+        )
         disp = run.run()
-        outputs[MIX_KEY] = _derive_maps(disp, resolved, settings, sigma, multipliers, weights, base_maps, progress, cancel)
+        outputs[MIX_KEY] = _derive_maps(
+            disp, resolved, settings, sigma, multipliers, weights, base_maps, progress, cancel
+        )
         stats.update(dataclasses.asdict(run.stats()))
         stats["patterns"][MIX_KEY] = {"multipliers": multipliers, "sigma": sigma}
     else:
@@ -230,10 +254,17 @@ def synthesize(
             disp = run.run()
             outputs[p.id] = _derive_maps(disp, [p], settings, sigma, [mult], None, base_maps, progress, cancel)
             stats.update(dataclasses.asdict(run.stats()))
-            stats["patterns"][p.id] = {"multiplier": mult, "sigma": sigma, "gain": region.gain, "target_std": run.target_std(0)}
+            stats["patterns"][p.id] = {
+                "multiplier": mult,
+                "sigma": sigma,
+                "gain": region.gain,
+                "target_std": run.target_std(0),
+            }
     if progress is not None:
         progress(1.0, "done", None)
-    return SynthesisResult(outputs=outputs, settings=settings, patterns=[p.id for p in resolved], stats=stats, notes=notes)
+    return SynthesisResult(
+        outputs=outputs, settings=settings, patterns=[p.id for p in resolved], stats=stats, notes=notes
+    )
 
 
 def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
@@ -264,7 +295,9 @@ def _resize_keep(keep: Optional[np.ndarray], arr: np.ndarray, settings: Settings
     import torch.nn.functional as F
 
     size = (arr.shape[0] * settings.upscale, arr.shape[1] * settings.upscale)
-    return F.interpolate(torch.from_numpy(keep)[None, None], size=size, mode="bilinear", align_corners=False)[0, 0].numpy()
+    return F.interpolate(torch.from_numpy(keep)[None, None], size=size, mode="bilinear", align_corners=False)[
+        0, 0
+    ].numpy()
 
 
 def _check_maps_available(patterns: Sequence, settings: Settings) -> None:
@@ -272,10 +305,14 @@ def _check_maps_available(patterns: Sequence, settings: Settings) -> None:
         if name in settings.maps:
             for p in patterns:
                 if not p.has_map(name):
-                    raise PatternError(f"Pattern '{p.id}' has no {name} map, but --maps asks for {name}; drop it from --maps or pick a pattern that has one.")
+                    raise PatternError(
+                        f"Pattern '{p.id}' has no {name} map, but --maps asks for {name}; drop it from --maps or pick a pattern that has one."
+                    )
 
 
-def _derive_maps(disp, patterns, settings, sigma, multipliers, weights, base_maps, progress, cancel) -> Dict[str, np.ndarray]:
+def _derive_maps(
+    disp, patterns, settings, sigma, multipliers, weights, base_maps, progress, cancel
+) -> Dict[str, np.ndarray]:
     """Displacement plus whatever other maps ``settings.maps`` asks for."""
     maps: Dict[str, np.ndarray] = {"displacement": disp}
     wanted = [m for m in settings.maps if m != "displacement"]
@@ -289,8 +326,15 @@ def _derive_maps(disp, patterns, settings, sigma, multipliers, weights, base_map
 
         maps.update(
             derive_surface_maps(
-                disp, patterns, [m for m in ("albedo", "specular") if m in wanted], sigma=sigma, multipliers=multipliers,
-                weights=weights, base_maps=base_maps, seed=settings.seed, wrap=settings.tileable,
+                disp,
+                patterns,
+                [m for m in ("albedo", "specular") if m in wanted],
+                sigma=sigma,
+                multipliers=multipliers,
+                weights=weights,
+                base_maps=base_maps,
+                seed=settings.seed,
+                wrap=settings.tileable,
             )
         )
     if "normal" in wanted or "cavity" in wanted or "bands" in wanted:
@@ -299,7 +343,9 @@ def _derive_maps(disp, patterns, settings, sigma, multipliers, weights, base_map
         if "normal" in wanted:
             # Physical slopes: mm of height per mm across the surface.
             texel_mm = units.texel(settings, disp.shape[1] // settings.upscale, patterns[0]).output_mm
-            maps["normal"] = lookdev.normal_map(disp, height_scale=units.height_mm(settings), texel_size=texel_mm, wrap=settings.tileable)
+            maps["normal"] = lookdev.normal_map(
+                disp, height_scale=units.height_mm(settings), texel_size=texel_mm, wrap=settings.tileable
+            )
         if "cavity" in wanted:
             maps["cavity"] = lookdev.cavity_map(disp, radius_px=max(2.0, sigma / 2), wrap=settings.tileable)
         if "bands" in wanted:
@@ -313,7 +359,9 @@ def _derive_maps(disp, patterns, settings, sigma, multipliers, weights, base_map
 MAP_CHANNEL_DEFAULTS = {"albedo": ("R", "G", "B"), "normal": ("R", "G", "B")}
 
 
-def output_paths(request: FileRequest, pattern_keys: Sequence[str], maps: Sequence[str], input_ext: str) -> Dict[tuple, Path]:
+def output_paths(
+    request: FileRequest, pattern_keys: Sequence[str], maps: Sequence[str], input_ext: str
+) -> Dict[tuple, Path]:
     """(pattern key, map) -> output path, from the request's template (see FileRequest)."""
     src = Path(request.input)
     template = request.output or str(src.with_name("{name}_{pattern}_{map}.{ext}"))
@@ -329,13 +377,17 @@ def output_paths(request: FileRequest, pattern_keys: Sequence[str], maps: Sequen
             try:
                 text = template.format(name=src.stem, pattern=key, map=m, ext=map_ext)
             except (KeyError, IndexError, ValueError) as exc:
-                raise OutputError(f"Output template {template!r} is invalid ({exc}); use the fields {{name}}, {{pattern}}, {{map}}, {{ext}}.") from None
+                raise OutputError(
+                    f"Output template {template!r} is invalid ({exc}); use the fields {{name}}, {{pattern}}, {{map}}, {{ext}}."
+                ) from None
             path = Path(text)
             if m == "bands" and path.suffix.lower() != ".exr":
                 path = path.with_suffix(".exr")
             paths[(key, m)] = path
     if len(set(paths.values())) != len(paths):
-        raise OutputError(f"Output template {template!r} gives the same file for several outputs; add {{pattern}} and {{map}}.")
+        raise OutputError(
+            f"Output template {template!r} gives the same file for several outputs; add {{pattern}} and {{map}}."
+        )
     return paths
 
 
@@ -353,7 +405,9 @@ def _read_masks(request: FileRequest, count: int, image_shape: tuple):
         raise SettingsError("Give either --mask per pattern or one --id-map, not both.")
     if request.masks:
         if len(request.masks) != count:
-            raise SettingsError(f"{len(request.masks)} --mask file(s) for {count} --pattern(s); give exactly one mask per pattern, in the same order.")
+            raise SettingsError(
+                f"{len(request.masks)} --mask file(s) for {count} --pattern(s); give exactly one mask per pattern, in the same order."
+            )
         masks = [read_map(m)[0] for m in request.masks]
         for name, mask in zip(request.masks, masks):
             check_mask_shape(str(name), mask.shape, image_shape)
@@ -365,7 +419,9 @@ def _read_masks(request: FileRequest, count: int, image_shape: tuple):
         if values is None:
             found = np.unique(np.round(ids[:: max(1, ids.shape[0] // 256), :: max(1, ids.shape[1] // 256)], 4))
             if len(found) < count:
-                raise InputError(f"{request.id_map}: has {len(found)} distinct value(s) for {count} pattern(s); give --id-values.")
+                raise InputError(
+                    f"{request.id_map}: has {len(found)} distinct value(s) for {count} pattern(s); give --id-values."
+                )
             values = sorted(found)[:count]
         if len(values) != count:
             raise SettingsError(f"{len(values)} --id-values for {count} pattern(s); give one value per pattern.")
@@ -405,7 +461,11 @@ def synthesize_file(
     patterns = resolve_patterns(request.patterns)
     keys = [MIX_KEY] if (request.masks or request.id_map) else [p.id for p in patterns]
     paths = output_paths(request, keys, list(settings.maps), src.suffix)
-    inputs = [src] + [Path(m) for m in (request.masks or [])] + [Path(p) for p in (request.id_map, request.base_albedo, request.base_specular) if p]
+    inputs = (
+        [src]
+        + [Path(m) for m in (request.masks or [])]
+        + [Path(p) for p in (request.id_map, request.base_albedo, request.base_specular) if p]
+    )
     notes = preflight.check_outputs(request, paths, inputs)
     image, info = read_map(src, channel=request.channel, part=request.part, nan=request.nan, outliers=request.outliers)
     notes += preflight.check_input(image, info, request, paths)
@@ -417,7 +477,9 @@ def synthesize_file(
         base_maps["specular"] = read_map(request.base_specular)[0]
     for note in notes:
         preflight.warn(note)
-    result = synthesize(image, patterns, settings, SubProgress(progress, 0.0, 0.97), cancel, masks=masks, base_maps=base_maps or None)
+    result = synthesize(
+        image, patterns, settings, SubProgress(progress, 0.0, 0.97), cancel, masks=masks, base_maps=base_maps or None
+    )
     check_cancel(cancel)
     after = preflight.check_result(result, image, info, request, paths)
     for note in after:
@@ -432,13 +494,26 @@ def synthesize_file(
     for (key, m), path in paths.items():
         names = tuple(result.outputs[key].get("bands_names", ())) if m == "bands" else MAP_CHANNEL_DEFAULTS.get(m)
         written.append(
-            write_image(path, result.outputs[key][m], like=info if m == "displacement" else None, dtype=preflight.map_dtype(request, m, info, path),
-                        channel_names=names, protect=inputs, value_limit=limit if m == "displacement" else None)
+            write_image(
+                path,
+                result.outputs[key][m],
+                like=info if m == "displacement" else None,
+                dtype=preflight.map_dtype(request, m, info, path),
+                channel_names=names,
+                protect=inputs,
+                value_limit=limit if m == "displacement" else None,
+            )
         )
     if request.preview:
         texel_mm = units.texel(settings, image.shape[1], patterns[0]).output_mm
-        write_preview(request.preview, image, result.outputs[keys[0]]["displacement"], protect=inputs,
-                      pattern=patterns[0].id, texel_mm=texel_mm)
+        write_preview(
+            request.preview,
+            image,
+            result.outputs[keys[0]]["displacement"],
+            protect=inputs,
+            pattern=patterns[0].id,
+            texel_mm=texel_mm,
+        )
     if request.stats:
         write_stats(request.stats, time.monotonic() - started, written, figures)
     if progress is not None:
@@ -449,4 +524,7 @@ def synthesize_file(
 def synthesis_job(request: FileRequest) -> Job:
     """A not-yet-started :class:`Job` running :func:`synthesize_file`."""
     names = ", ".join(request.patterns)
-    return Job(lambda progress, cancel: synthesize_file(request, progress, cancel), name=f"{Path(request.input).name} [{names}]")
+    return Job(
+        lambda progress, cancel: synthesize_file(request, progress, cancel),
+        name=f"{Path(request.input).name} [{names}]",
+    )

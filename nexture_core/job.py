@@ -63,7 +63,7 @@ class Job:
         self.finished_at: Optional[float] = None
 
     # -- control -----------------------------------------------------------
-    def start(self) -> "Job":
+    def start(self) -> Job:
         """Start the worker thread; returns self so ``Job(...).start()`` reads well."""
         with self._lock:
             if self.state is not JobState.PENDING:

@@ -113,7 +113,9 @@ def check_outputs(request, paths: Dict[tuple, Path], inputs: Sequence[Path]) -> 
         raise OutputError("--stats and --preview name the same file; give each its own.")
     settings = request.settings
     if settings.weights and settings.backbone == "random":
-        notes.append(f"--weights {settings.weights} is ignored with --backbone random (random filters need no weights); drop one of them.")
+        notes.append(
+            f"--weights {settings.weights} is ignored with --backbone random (random filters need no weights); drop one of them."
+        )
     return notes
 
 
@@ -130,7 +132,9 @@ def side_files(request) -> Dict[str, Path]:
 def _check_template(request) -> None:
     template = request.output
     if template is not None and str(template).strip() == "":
-        raise OutputError("-o/--output is empty; give a file name or template, or leave it out to write beside the input.")
+        raise OutputError(
+            "-o/--output is empty; give a file name or template, or leave it out to write beside the input."
+        )
     if template is None or request.output_format is None:
         return
     if request.output_format not in FORMAT_NAMES:
@@ -180,7 +184,9 @@ def check_input(image: np.ndarray, info: ImageInfo, request, paths: Dict[tuple, 
             "(oiiotool IN --fullpixels -o OUT)."
         )
     if info.data_coverage < 1.0:
-        notes.append(f"{src}: the data window covers {info.data_coverage:.0%} of the display window; the rest reads as 0 (a cliff at its edge).")
+        notes.append(
+            f"{src}: the data window covers {info.data_coverage:.0%} of the display window; the rest reads as 0 (a cliff at its edge)."
+        )
     lo, hi = float(image.min()), float(image.max())
     if lo == hi:
         _refuse_if_data_elsewhere(info, request, lo)
@@ -201,7 +207,7 @@ def _other_parts(info: ImageInfo) -> str:
     good = [p for p in info.parts if p.index != info.part_index and window_overlap(p.data_window, p.display_window) > 0]
     if not good:
         return ""
-    listed = ", ".join(f'{p.index}{" " + repr(p.name) if p.name else ""}' for p in good)
+    listed = ", ".join(f"{p.index}{' ' + repr(p.name) if p.name else ''}" for p in good)
     return f"; pick a part that shows data with --part ({listed})"
 
 
@@ -212,7 +218,9 @@ def _refuse_if_data_elsewhere(info: ImageInfo, request, value: float) -> None:
     from .io import read_image
 
     pixels, _ = read_image(info.path, part=info.part_index, nan="zero", outliers="keep", min_size=1)
-    varying = [info.channels[c] for c in range(pixels.shape[2]) if float(pixels[..., c].min()) != float(pixels[..., c].max())]
+    varying = [
+        info.channels[c] for c in range(pixels.shape[2]) if float(pixels[..., c].min()) != float(pixels[..., c].max())
+    ]
     if varying:
         chosen = ", ".join(info.selected)
         raise InputError(
@@ -299,7 +307,12 @@ def check_result(result, image: np.ndarray, info: ImageInfo, request, paths: Dic
     targets = [float(f["target_std"]) for f in figures if "target_std" in f]
     displacement = [path for (key, m), path in paths.items() if m == "displacement"]
     if targets and displacement:
-        dtype = choose_dtype(displacement[0], format_for(displacement[0]), map_dtype(request, "displacement", info, displacement[0]), info.sample_type)
+        dtype = choose_dtype(
+            displacement[0],
+            format_for(displacement[0]),
+            map_dtype(request, "displacement", info, displacement[0]),
+            info.sample_type,
+        )
         notes += _faint_detail(displacement[0], dtype, min(targets), result.settings)
     sigmas = [float(f["sigma"]) for f in figures if "sigma" in f]
     if sigmas:
@@ -334,7 +347,9 @@ def _faint_detail(path: Path, dtype: Optional[str], detail_std: float, settings)
     ]
 
 
-def check_fine_structure(image: np.ndarray, info: ImageInfo, cut_px: float, detail_std: float, device: str = "cpu") -> List[str]:
+def check_fine_structure(
+    image: np.ndarray, info: ImageInfo, cut_px: float, detail_std: float, device: str = "cpu"
+) -> List[str]:
     """Warn when sculpted features finer than the structure split's fine cut lose height.
 
     The synthesis keeps the input blurred by ``cut_px`` input pixels (the

@@ -182,7 +182,9 @@ def scale_bar(image: np.ndarray, texel_mm: float) -> np.ndarray:
     corner = oiio.ROI(0, box_w, h - box_h, h, 0, 1, 0, 3)
     oiio.ImageBufAlgo.fill(buf, (SHEET_BACKGROUND,) * 3, corner)
     oiio.ImageBufAlgo.fill(buf, (1.0, 1.0, 1.0), oiio.ROI(pad, pad + px, h - pad - thick, h - pad, 0, 1, 0, 3))
-    oiio.ImageBufAlgo.render_text(buf, pad, h - box_h + pad, f"{length_mm:g} mm", size, "", (1.0, 1.0, 1.0), "left", "top")
+    oiio.ImageBufAlgo.render_text(
+        buf, pad, h - box_h + pad, f"{length_mm:g} mm", size, "", (1.0, 1.0, 1.0), "left", "top"
+    )
     return np.asarray(buf.get_pixels(oiio.FLOAT), dtype=np.float32).reshape(h, w, 3)
 
 

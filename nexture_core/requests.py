@@ -54,7 +54,9 @@ def unit_settings(values: Mapping[str, Any]) -> Dict[str, float]:
     for name in UNIT_CONTROLS:
         number = float(values.get(name) or 0.0)
         if number < 0:
-            raise SettingsError(f"{name.replace('_', ' ')} {number:g} is negative; give a size in mm, or 0 for 'not set'.")
+            raise SettingsError(
+                f"{name.replace('_', ' ')} {number:g} is negative; give a size in mm, or 0 for 'not set'."
+            )
         if number > 0:
             out[name] = number
     return out
@@ -83,7 +85,9 @@ def settings_from_values(values: Mapping[str, Any]) -> Settings:
             **unit_settings(v),
         )
     except (TypeError, ValueError) as exc:
-        raise SettingsError(f"A Nexture control holds a value that is not a number ({exc}); fix it and run again.") from None
+        raise SettingsError(
+            f"A Nexture control holds a value that is not a number ({exc}); fix it and run again."
+        ) from None
     if upscale not in UPSCALES:
         raise SettingsError(f"upscale {upscale} is not supported; use 1, 2 or 4.")
     return settings.validated()

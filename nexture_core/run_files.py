@@ -22,16 +22,28 @@ def write_stats(path: PathLike, seconds: float, outputs: Sequence[PathLike], fig
     figures = dict(figures)
     figures.pop("patterns", None)
     warnings = figures.pop("warnings", [])
-    record = {"seconds": round(seconds, 2), "outputs": [str(p) for p in outputs], "warnings": list(warnings),
-              **{f"synthesis_{k}": v for k, v in figures.items()}}
+    record = {
+        "seconds": round(seconds, 2),
+        "outputs": [str(p) for p in outputs],
+        "warnings": list(warnings),
+        **{f"synthesis_{k}": v for k, v in figures.items()},
+    }
     with atomic_destination(path) as tmp:
         tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
     return Path(path)
 
 
-def write_preview(path: PathLike, before: np.ndarray, after: np.ndarray, protect: Iterable[PathLike] = (),
-                  pattern: Optional[str] = None, texel_mm: Optional[float] = None) -> Path:
+def write_preview(
+    path: PathLike,
+    before: np.ndarray,
+    after: np.ndarray,
+    protect: Iterable[PathLike] = (),
+    pattern: Optional[str] = None,
+    texel_mm: Optional[float] = None,
+) -> Path:
     """Shaded relief of the input beside the output displacement, whole and at 1:1 with a mm scale bar (8-bit image)."""
     from .relief import write_before_after
 
-    return write_before_after(Path(path), before, after, labels=True, protect=tuple(protect), pattern=pattern, texel_mm=texel_mm)
+    return write_before_after(
+        Path(path), before, after, labels=True, protect=tuple(protect), pattern=pattern, texel_mm=texel_mm
+    )

@@ -146,8 +146,10 @@ def resolution_note(pattern, t: Texel, scale: float, upscale: int) -> Optional[s
         if span is None or span[1] >= RESOLVED_PX:
             continue
         needed = next((u for u in (2, 4) if u > upscale and span[1] * u / upscale >= RESOLVED_PX), None)
-        hint = f"; --upscale {needed} draws them at {_span(span[0] * needed / upscale, span[1] * needed / upscale)}" if needed else (
-            "; even --upscale 4 leaves them under 3 texels: use a larger map (UDIM tiles) for this detail"
+        hint = (
+            f"; --upscale {needed} draws them at {_span(span[0] * needed / upscale, span[1] * needed / upscale)}"
+            if needed
+            else ("; even --upscale 4 leaves them under 3 texels: use a larger map (UDIM tiles) for this detail")
         )
         return f"at {t.output_mm:.3g} mm per texel {name} span {_span(*span)}, below what the map can draw{hint}."
     return None

@@ -85,13 +85,18 @@ def main(argv=None) -> int:
     panel.finished.connect(done.append)
     started = time.monotonic()
     panel.run()
-    wait_for(lambda: done or (panel.job is not None and panel.job.state.finished and panel.job.state.value != "done"), "the synthesis")
+    wait_for(
+        lambda: done or (panel.job is not None and panel.job.state.finished and panel.job.state.value != "done"),
+        "the synthesis",
+    )
     if not done:
         raise SystemExit(panel.error_text or "synthesis did not finish")
     print(f"synthesis of {args.patterns} took {time.monotonic() - started:.1f} s; outputs: {done[0]}")
     panel.set_view_mode("split")
     if args.zoom:
-        panel.viewer.zoom_about(args.zoom / panel.viewer.zoom, QtCore.QPointF(panel.viewer.width() / 2, panel.viewer.height() / 2))
+        panel.viewer.zoom_about(
+            args.zoom / panel.viewer.zoom, QtCore.QPointF(panel.viewer.width() / 2, panel.viewer.height() / 2)
+        )
     panel.viewer.set_split(0.5)
     settle = time.monotonic() + 0.3
     wait_for(lambda: time.monotonic() > settle, "the view to settle")

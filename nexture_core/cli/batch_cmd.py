@@ -18,9 +18,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         ".nexture-manifest.json beside the outputs, so a rerun does only what changed or failed.",
     )
     p.add_argument("job", help="job file (TOML): [[item]] tables with input, patterns, output, settings")
-    p.add_argument("--engine", choices=("local", "ray"), default="local", help="local: this machine, one task per GPU; ray: a Ray cluster")
-    p.add_argument("--address", help="Ray cluster address ('auto', 'ray://head:10001'); default: start a local Ray instance")
-    p.add_argument("--export-commands", action="store_true", help="print one self-contained 'nexture synth' command per tile and exit")
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this machine, one task per GPU; ray: a Ray cluster",
+    )
+    p.add_argument(
+        "--address", help="Ray cluster address ('auto', 'ray://head:10001'); default: start a local Ray instance"
+    )
+    p.add_argument(
+        "--export-commands",
+        action="store_true",
+        help="print one self-contained 'nexture synth' command per tile and exit",
+    )
     p.add_argument("--retries", type=int, help="retries per failed task (overrides the job file's [batch] retries)")
     p.add_argument("--force", action="store_true", help="redo every task, even those the manifest records as done")
     p.add_argument("--dry-run", action="store_true", help="validate the job and list its tasks without running them")
@@ -53,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     progress = TerminalProgress(enabled=not args.quiet)
     try:
-        report = run_batch(job, args.engine, address=args.address, progress=progress, log=progress.write, force=args.force)
+        report = run_batch(
+            job, args.engine, address=args.address, progress=progress, log=progress.write, force=args.force
+        )
     finally:
         progress.close()
     done = sum(1 for o in report.outcomes if o.ok)

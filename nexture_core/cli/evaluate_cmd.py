@@ -54,12 +54,16 @@ def _check_sizes(output: np.ndarray, inp: np.ndarray, upscale: Optional[int], ou
     ih, iw = inp.shape
     if upscale is None:
         if ow % iw or oh % ih or ow // iw != oh // ih:
-            raise InputError(f"{out_path} is {ow}x{oh} px, not a whole multiple of the input {in_path} ({iw}x{ih}); pass the input the synthesis used.")
+            raise InputError(
+                f"{out_path} is {ow}x{oh} px, not a whole multiple of the input {in_path} ({iw}x{ih}); pass the input the synthesis used."
+            )
         return
     if upscale < 1:
         raise SettingsError(f"--upscale must be 1 or more; got {upscale}.")
     if (oh, ow) != (ih * upscale, iw * upscale):
-        raise InputError(f"{out_path} is {ow}x{oh} px but the input {in_path} times --upscale {upscale} is {iw * upscale}x{ih * upscale}; pass the --upscale the synthesis used.")
+        raise InputError(
+            f"{out_path} is {ow}x{oh} px but the input {in_path} times --upscale {upscale} is {iw * upscale}x{ih * upscale}; pass the --upscale the synthesis used."
+        )
 
 
 def _format(value) -> str:
@@ -85,7 +89,15 @@ def print_table(report, header: str) -> None:
     print("overall: " + ("pass" if report.passed else "FAIL"))
 
 
-def _write_sheet(path: str, output: np.ndarray, inp: np.ndarray, pattern_disp: np.ndarray, multiplier: float, pattern_id: str, protect) -> None:
+def _write_sheet(
+    path: str,
+    output: np.ndarray,
+    inp: np.ndarray,
+    pattern_disp: np.ndarray,
+    multiplier: float,
+    pattern_id: str,
+    protect,
+) -> None:
     """Pattern (at the output's scale), output and input side by side at 1:1, lit alike."""
     from ..metrics import resample_pattern, resize_to
     from ..relief import auto_exaggeration, contact_sheet, save_png, shaded_relief
@@ -117,8 +129,12 @@ def run(args: argparse.Namespace) -> int:
     _check_sizes(output, inp, args.upscale, args.output, args.input)
     upscale = args.upscale or output.shape[1] // inp.shape[1]
     settings = Settings(
-        scale=args.scale, texel_mm=args.texel_mm, map_width_mm=args.map_width_mm, height_mm=args.height_mm,
-        upscale=upscale if upscale in (1, 2, 4) else 1, strength=args.strength,
+        scale=args.scale,
+        texel_mm=args.texel_mm,
+        map_width_mm=args.map_width_mm,
+        height_mm=args.height_mm,
+        upscale=upscale if upscale in (1, 2, 4) else 1,
+        strength=args.strength,
     ).validated()
     mask = _read(args.mask, None, "mask") if args.mask else None
     multiplier = units.pattern_multiplier(settings, inp.shape[1], pattern)
@@ -129,8 +145,16 @@ def run(args: argparse.Namespace) -> int:
     target = target_detail_std(pattern_disp, multiplier, sigma, gain, wrap=pattern_wrap)
     try:
         report = evaluate(
-            output, inp, pattern_disp, multiplier, sigma, strength_target_std=target, mask=mask,
-            cell_px=float(pattern.feature_px) * multiplier, wrap=args.tileable, pattern_wrap=pattern_wrap,
+            output,
+            inp,
+            pattern_disp,
+            multiplier,
+            sigma,
+            strength_target_std=target,
+            mask=mask,
+            cell_px=float(pattern.feature_px) * multiplier,
+            wrap=args.tileable,
+            pattern_wrap=pattern_wrap,
         )
     except ValueError as exc:
         raise InputError(f"{args.output}: cannot be evaluated ({exc})") from None

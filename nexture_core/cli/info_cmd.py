@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print size, channels, sample type, colour space, parts, windows and value range of each FILE.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="image files (TIFF, EXR, PNG, JPG)")
-    p.add_argument("--channel", help="channel to report, e.g. 'displacement.R' or 'Y' (default: the one synth would read)")
+    p.add_argument(
+        "--channel", help="channel to report, e.g. 'displacement.R' or 'Y' (default: the one synth would read)"
+    )
     p.add_argument("--part", help="EXR part name or index (default: the first)")
     p.add_argument("--json", action="store_true", help="print one JSON list instead of text")
     p.set_defaults(func=run)
@@ -72,13 +74,20 @@ def format_text(d: dict) -> str:
         add("part:", f"{d['part_index']}{name} of {nparts}")
     add("channels:", ", ".join(d["channels"]))
     add("selected:", ", ".join(d["selected"]))
-    add("sample type:", f"{d['sample_type']} ({d['bit_depth']}-bit)" + (", normalised to 0-1" if d["sample_type"].startswith(("uint", "int")) else ""))
+    add(
+        "sample type:",
+        f"{d['sample_type']} ({d['bit_depth']}-bit)"
+        + (", normalised to 0-1" if d["sample_type"].startswith(("uint", "int")) else ""),
+    )
     add("colour space:", d["colorspace"] or "(not tagged)")
     s = d["stats"]
     add("values:", f"min {_fmt(s['min'])}  max {_fmt(s['max'])}  mean {_fmt(s['mean'])}")
     add("NaN / Inf:", f"{s['nan']} / {s['inf']}" + ("  (synth needs --nan zero|fill)" if s["nan"] or s["inf"] else ""))
     if d["outlier_count"]:
-        add("outliers:", f"{d['outlier_count']} sample(s) far outside the rest of the map  (synth needs --outliers clip|fill)")
+        add(
+            "outliers:",
+            f"{d['outlier_count']} sample(s) far outside the rest of the map  (synth needs --outliers clip|fill)",
+        )
     for note in d["notes"]:
         add("note:", note)
     if nparts > 1:
@@ -86,7 +95,9 @@ def format_text(d: dict) -> str:
         for p in d["parts"]:
             name = f' "{p["name"]}"' if p["name"] else ""
             extra = ", deep" if p["deep"] else ""
-            lines.append(f"    {p['index']}{name}: {p['width']}x{p['height']}, {', '.join(p['channels'])} ({p['sample_type']}{extra})")
+            lines.append(
+                f"    {p['index']}{name}: {p['width']}x{p['height']}, {', '.join(p['channels'])} ({p['sample_type']}{extra})"
+            )
     return "\n".join(lines)
 
 

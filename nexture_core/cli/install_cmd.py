@@ -18,9 +18,19 @@ def register(subparsers) -> None:
         "and the other packages for that host version's own Python.",
     )
     parser.add_argument("host", choices=HOSTS, help="which host to set up")
-    parser.add_argument("--dest", type=Path, default=None, help="folder for the entry file (default: the host's per-user folder)")
-    parser.add_argument("--version", default=None, help="host version (Houdini 20.5/21.0 picks the preferences folder; all hosts: the torch folder's name)")
-    parser.add_argument("--build-hda", action="store_true", help="houdini: also build the Nexture HDAs into the user's otls folder with hython")
+    parser.add_argument(
+        "--dest", type=Path, default=None, help="folder for the entry file (default: the host's per-user folder)"
+    )
+    parser.add_argument(
+        "--version",
+        default=None,
+        help="host version (Houdini 20.5/21.0 picks the preferences folder; all hosts: the torch folder's name)",
+    )
+    parser.add_argument(
+        "--build-hda",
+        action="store_true",
+        help="houdini: also build the Nexture HDAs into the user's otls folder with hython",
+    )
     parser.add_argument("--dry-run", action="store_true", help="say what would be written, write nothing")
     parser.set_defaults(func=run)
 

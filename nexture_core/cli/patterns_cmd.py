@@ -31,7 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     im.add_argument("--name")
     im.add_argument("--region", default="custom")
     im.add_argument("--feature-mm", type=float, help="typical crease-cell diameter (default 1 mm)")
-    im.add_argument("--unit-um", type=float, help="micrometres one unit of the displacement scan means (1000 for mm): records its real depth")
+    im.add_argument(
+        "--unit-um",
+        type=float,
+        help="micrometres one unit of the displacement scan means (1000 for mm): records its real depth",
+    )
     im.add_argument("--force", action="store_true", help="replace a pattern with the same id")
     im.add_argument("--bank", help="user bank folder (default: NEXTURE_USER_BANK or ~/.local/share/nexture/patterns)")
     im.set_defaults(func=cmd_import)
@@ -52,16 +56,40 @@ def cmd_list(args) -> int:
     bank = load_bank()
     items = [p for p in bank.patterns() if not args.region or p.region == args.region]
     if args.json:
-        print(json.dumps([{"id": p.id, "name": p.name, "region": p.region, "size_px": list(p.size_px), "width_mm": p.width_mm,
-                           "feature_mm": p.feature_mm, "height_um": p.height_um, "cell_mm": p.cell_mm, "pore_mm": p.pore_mm,
-                           "relief": p.relief, "maps": _maps(p).split(","), "source": p.source, "folder": str(p.folder)} for p in items], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "region": p.region,
+                        "size_px": list(p.size_px),
+                        "width_mm": p.width_mm,
+                        "feature_mm": p.feature_mm,
+                        "height_um": p.height_um,
+                        "cell_mm": p.cell_mm,
+                        "pore_mm": p.pore_mm,
+                        "relief": p.relief,
+                        "maps": _maps(p).split(","),
+                        "source": p.source,
+                        "folder": str(p.folder),
+                    }
+                    for p in items
+                ],
+                indent=2,
+            )
+        )
     else:
-        print(f"{'id':<14} {'region':<14} {'size px':>10} {'width mm':>9} {'cell mm':>8} {'pores mm':>11} {'Rq um':>6}  maps")
+        print(
+            f"{'id':<14} {'region':<14} {'size px':>10} {'width mm':>9} {'cell mm':>8} {'pores mm':>11} {'Rq um':>6}  maps"
+        )
         for p in items:
             pores = f"{p.pore_mm[0]:.2f}-{p.pore_mm[1]:.2f}" if p.pore_mm else "-"
             rq = f"{p.relief['rq_um']:.1f}" if "rq_um" in p.relief else "-"
-            print(f"{p.id:<14} {p.region:<14} {p.size_px[0]:>4}x{p.size_px[1]:<5} {p.width_mm:>9.2f} {p.feature_mm:>8.2f} {pores:>11} {rq:>6}  "
-                  f"{_maps(p)}{'' if p.source == 'builtin' else '  (' + p.source + ')'}")
+            print(
+                f"{p.id:<14} {p.region:<14} {p.size_px[0]:>4}x{p.size_px[1]:<5} {p.width_mm:>9.2f} {p.feature_mm:>8.2f} {pores:>11} {rq:>6}  "
+                f"{_maps(p)}{'' if p.source == 'builtin' else '  (' + p.source + ')'}"
+            )
     for w in bank.warnings:
         print(f"warning: {w}")
     return 0
@@ -72,14 +100,19 @@ def cmd_show(args) -> int:
 
     p = load_bank().get(args.id)
     print(f"{p.name} ({p.id}), {p.region}: {p.description}")
-    print(f"  size {p.size_px[0]}x{p.size_px[1]} px over {p.width_mm} mm ({p.mm_per_px * 1000:.1f} um per px); crease cells ~{p.feature_mm} mm ({p.feature_px:.0f} px)")
+    print(
+        f"  size {p.size_px[0]}x{p.size_px[1]} px over {p.width_mm} mm ({p.mm_per_px * 1000:.1f} um per px); crease cells ~{p.feature_mm} mm ({p.feature_px:.0f} px)"
+    )
     if p.cell_mm or p.pore_mm:
         cells = f"cells {p.cell_mm[0]:g}-{p.cell_mm[1]:g} mm" if p.cell_mm else ""
         pores = f"pores {p.pore_mm[0]:g}-{p.pore_mm[1]:g} mm" if p.pore_mm else "no pores"
         print(f"  {cells}; {pores}")
     if p.height_um:
         measured = ", ".join(f"{k} {v:g}" for k, v in p.relief.items())
-        print(f"  relief: the displacement's 0..1 spans {p.height_um:g} um" + (f"; detail band {measured}" if measured else ""))
+        print(
+            f"  relief: the displacement's 0..1 spans {p.height_um:g} um"
+            + (f"; detail band {measured}" if measured else "")
+        )
     else:
         print("  relief: no recorded depth; the detail band is read as 12 um RMS (import with --unit-um to set it)")
     print(f"  licence: {p.licence or '-'}; attribution: {p.attribution or '-'}")
@@ -147,11 +180,23 @@ def cmd_import(args) -> int:
     if args.bank is not None and not args.bank.strip():
         raise PatternError("--bank is empty; give a folder, or leave it out for your user bank.")
     bank = Path(args.bank) if args.bank else user_bank_dir()
-    folder = import_scans(Path(args.dir), args.id, args.width_mm, user_bank=bank, name=args.name, region=args.region,
-                          feature_mm=args.feature_mm, force=args.force, unit_um=args.unit_um)
+    folder = import_scans(
+        Path(args.dir),
+        args.id,
+        args.width_mm,
+        user_bank=bank,
+        name=args.name,
+        region=args.region,
+        feature_mm=args.feature_mm,
+        force=args.force,
+        unit_um=args.unit_um,
+    )
     print(f"imported {args.id} into {folder}")
     if not on_search_path(bank):
-        print(f"nexture: warning: {bank} is not searched for patterns; add it to NEXTURE_PATTERN_PATH to use '{args.id}'.", file=sys.stderr)
+        print(
+            f"nexture: warning: {bank} is not searched for patterns; add it to NEXTURE_PATTERN_PATH to use '{args.id}'.",
+            file=sys.stderr,
+        )
     return 0
 
 

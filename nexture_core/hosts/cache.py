@@ -86,7 +86,13 @@ def cache_key(input_digest: str, patterns: Sequence[str], settings: Settings, ex
     values = settings.to_dict()
     for name in _NOT_IN_KEY:
         values.pop(name, None)
-    payload = {"input": input_digest, "patterns": list(patterns), "settings": values, "version": __version__, "extra": dict(extra or {})}
+    payload = {
+        "input": input_digest,
+        "patterns": list(patterns),
+        "settings": values,
+        "version": __version__,
+        "extra": dict(extra or {}),
+    }
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -103,7 +109,9 @@ class ResultCache:
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"Cache folder {path} cannot be created ({exc.strerror}); set NEXTURE_CACHE to a writable folder.") from None
+            raise OutputError(
+                f"Cache folder {path} cannot be created ({exc.strerror}); set NEXTURE_CACHE to a writable folder."
+            ) from None
         return path
 
     def lookup(self, key: str) -> Optional[Dict[str, Path]]:

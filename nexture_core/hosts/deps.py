@@ -45,7 +45,12 @@ def missing_modules(needs_weights: bool = True, find: Callable[[str], object] = 
     return missing
 
 
-def host_python(host: str, executable: str = sys.executable, environ: Mapping[str, str] = os.environ, windows: bool = os.name == "nt") -> str:
+def host_python(
+    host: str,
+    executable: str = sys.executable,
+    environ: Mapping[str, str] = os.environ,
+    windows: bool = os.name == "nt",
+) -> str:
     """The host's own Python interpreter, as the artist runs it from a shell."""
     exe = ".exe" if windows else ""
     if host == "maya":
@@ -62,9 +67,13 @@ def install_command(host: str, version: str, python: str, target: str) -> str:
     """The pip line that installs every dependency for this host version into ``target``."""
     tag = env_name(host, version).replace("NEXTURE_PYTHONPATH_", "")
     pins = HOST_PINS.get(tag, {})
-    packages = [pins.get(name, req) for name, req in REQUIREMENTS.items() if not (host == "houdini" and name == "numpy")]
+    packages = [
+        pins.get(name, req) for name, req in REQUIREMENTS.items() if not (host == "houdini" and name == "numpy")
+    ]
     # (Houdini's own numpy must win.)
-    return f'"{python}" -m pip install --target "{target}" ' + " ".join(f'"{p}"' if any(c in p for c in "*<>") else p for p in packages)
+    return f'"{python}" -m pip install --target "{target}" ' + " ".join(
+        f'"{p}"' if any(c in p for c in "*<>") else p for p in packages
+    )
 
 
 def default_target(host: str, version: str, home: Optional[Path] = None) -> str:
@@ -73,8 +82,9 @@ def default_target(host: str, version: str, home: Optional[Path] = None) -> str:
     return str((home or Path.home()) / ".nexture" / "python" / tag)
 
 
-def missing_line(host: str, version: str, missing: Optional[Sequence[str]] = None, *, needs_weights: bool = True,
-                 **python_kwargs) -> Optional[str]:
+def missing_line(
+    host: str, version: str, missing: Optional[Sequence[str]] = None, *, needs_weights: bool = True, **python_kwargs
+) -> Optional[str]:
     """One line for the artist when something is missing, else None."""
     missing = list(missing_modules(needs_weights) if missing is None else missing)
     if not missing:

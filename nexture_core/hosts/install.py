@@ -23,7 +23,7 @@ from typing import List, Mapping, Optional
 
 from ..errors import NextureError, OutputError, SettingsError
 from ..io.atomic import atomic_destination
-from .deps import default_target, install_command, host_python
+from .deps import default_target, host_python, install_command
 from .pythonpath import env_name
 
 HOSTS = ("nuke", "houdini", "maya")
@@ -49,7 +49,9 @@ class InstallResult:
 
     def describe(self) -> str:
         if not self.changed:
-            return "\n".join([f"{self.host}: {self.path} already points at this checkout; nothing changed."] + self.notes)
+            return "\n".join(
+                [f"{self.host}: {self.path} already points at this checkout; nothing changed."] + self.notes
+            )
         text = f"{self.host}: wrote {self.path}"
         if self.backup is not None:
             text += f" (your previous file is kept as {self.backup})"
@@ -61,8 +63,14 @@ def _platform(platform: Optional[str]) -> str:
     return "windows" if p.startswith("win") else "macos" if p == "darwin" else "linux"
 
 
-def default_destination(host: str, *, platform: Optional[str] = None, environ: Mapping[str, str] = os.environ,
-                        home: Optional[Path] = None, version: Optional[str] = None) -> Path:
+def default_destination(
+    host: str,
+    *,
+    platform: Optional[str] = None,
+    environ: Mapping[str, str] = os.environ,
+    home: Optional[Path] = None,
+    version: Optional[str] = None,
+) -> Path:
     """The host's per-user folder for its entry file, by the host's own rules.
 
     * Nuke: ``~/.nuke``; on Windows under ``%HOME%`` when set, else ``%USERPROFILE%``.
@@ -104,7 +112,10 @@ def _houdini_prefs(os_name: str, environ: Mapping[str, str], home: Path, version
     else:
         parent, prefix = home, "houdini"
     if version is None:
-        found = sorted(parent.glob(f"{prefix}[0-9]*.[0-9]*"), key=lambda p: tuple(int(x) for x in p.name[len(prefix):].split(".") if x.isdigit()))
+        found = sorted(
+            parent.glob(f"{prefix}[0-9]*.[0-9]*"),
+            key=lambda p: tuple(int(x) for x in p.name[len(prefix) :].split(".") if x.isdigit()),
+        )
         if found:
             return found[-1]
         version = DEFAULT_VERSIONS["houdini"]
@@ -137,8 +148,14 @@ def maya_text(root: Path) -> str:
     return f"+ nexture 0.1.0 {module}\nNEXTURE_ROOT={root.as_posix()}\n"
 
 
-def install(host: str, dest: Optional[Path] = None, *, dry_run: bool = False, root: Optional[Path] = None,
-            version: Optional[str] = None) -> InstallResult:
+def install(
+    host: str,
+    dest: Optional[Path] = None,
+    *,
+    dry_run: bool = False,
+    root: Optional[Path] = None,
+    version: Optional[str] = None,
+) -> InstallResult:
     """Write (or, with ``dry_run``, only plan) the host's entry file; idempotent.
 
     Raises :class:`SettingsError` for an unknown host, :class:`OutputError` when the
@@ -152,11 +169,19 @@ def install(host: str, dest: Optional[Path] = None, *, dry_run: bool = False, ro
     if path.exists() and not path.is_file():
         raise OutputError(f"{path} exists and is not a file; remove it or pass another --dest.")
     existing = path.read_text(encoding="utf-8") if path.is_file() else None
-    new = nuke_text(existing or "", root) if host == "nuke" else houdini_text(root) if host == "houdini" else maya_text(root)
+    new = (
+        nuke_text(existing or "", root)
+        if host == "nuke"
+        else houdini_text(root)
+        if host == "houdini"
+        else maya_text(root)
+    )
     notes = dependency_notes(host, version or DEFAULT_VERSIONS[host])
     if existing == new:
         return InstallResult(host, path, changed=False, notes=notes)
-    backup = path.with_name(f"{path.name}.nexture-backup-{time.strftime('%Y%m%d-%H%M%S')}") if existing is not None else None
+    backup = (
+        path.with_name(f"{path.name}.nexture-backup-{time.strftime('%Y%m%d-%H%M%S')}") if existing is not None else None
+    )
     if dry_run:
         return InstallResult(host, path, changed=True, backup=backup, notes=["(dry run: nothing was written)"] + notes)
     try:
@@ -184,7 +209,9 @@ def dependency_notes(host: str, version: str) -> List[str]:
 
 def houdini_build_command(otls: Path, environ: Mapping[str, str] = os.environ) -> List[str]:
     """The hython command that builds the Nexture HDAs into ``otls`` (a user folder)."""
-    hython = shutil.which("hython") or (str(Path(environ["HFS"]) / "bin" / "hython") if environ.get("HFS") else "hython")
+    hython = shutil.which("hython") or (
+        str(Path(environ["HFS"]) / "bin" / "hython") if environ.get("HFS") else "hython"
+    )
     return [hython, str(repo_root() / "plugins" / "houdini" / "build_hda.py"), "--dest", str(otls)]
 
 
@@ -199,5 +226,7 @@ def build_houdini_assets(package_folder: Path) -> str:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise NextureError(f"hython could not build the Nexture HDAs ({exc}); run: {' '.join(command)}") from None
     if done.returncode != 0:
-        raise NextureError(f"hython failed to build the Nexture HDAs ({done.stderr.strip()[-300:]}); run: {' '.join(command)}")
+        raise NextureError(
+            f"hython failed to build the Nexture HDAs ({done.stderr.strip()[-300:]}); run: {' '.join(command)}"
+        )
     return done.stdout.strip()

@@ -41,9 +41,15 @@ def values_from_panel(panel: Any) -> Dict[str, Any]:
     settings = panel.settings()
     patterns = panel.selected_patterns()
     values: Dict[str, Any] = {
-        "scale": settings.scale, "strength": settings.strength, "upscale": str(settings.upscale),
-        "preset": settings.preset, "seed": settings.seed, "iterations": settings.iterations or 0,
-        "backbone": settings.backbone, "device": settings.device, "maps": list(settings.maps),
+        "scale": settings.scale,
+        "strength": settings.strength,
+        "upscale": str(settings.upscale),
+        "preset": settings.preset,
+        "seed": settings.seed,
+        "iterations": settings.iterations or 0,
+        "backbone": settings.backbone,
+        "device": settings.device,
+        "maps": list(settings.maps),
     }
     for name in ("texel_mm", "map_width_mm", "height_mm"):
         values[name] = getattr(settings, name, None) or 0.0
@@ -55,8 +61,15 @@ def values_from_panel(panel: Any) -> Dict[str, Any]:
     return values
 
 
-def open_panel(values: Mapping[str, Any], *, input_path: Optional[str] = None, parent: Any = None,
-               binding: Optional[str] = None, on_run: Optional[OnRun] = None, window: bool = True) -> Any:
+def open_panel(
+    values: Mapping[str, Any],
+    *,
+    input_path: Optional[str] = None,
+    parent: Any = None,
+    binding: Optional[str] = None,
+    on_run: Optional[OnRun] = None,
+    window: bool = True,
+) -> Any:
     """A NexturePanel with ``values`` filled in; ``on_run`` makes its Run drive the host.
 
     ``window``: show it as a tool window over ``parent``; False leaves placing it

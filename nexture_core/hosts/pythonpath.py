@@ -45,8 +45,9 @@ def python_folder_name(version_info: Sequence[int] = sys.version_info) -> str:
     return f"py{version_info[0]}.{version_info[1]}"
 
 
-def site_folders(host: str, version: str, environ: Mapping[str, str] = os.environ,
-                 version_info: Sequence[int] = sys.version_info) -> List[str]:
+def site_folders(
+    host: str, version: str, environ: Mapping[str, str] = os.environ, version_info: Sequence[int] = sys.version_info
+) -> List[str]:
     """The folders to put on ``sys.path`` for this host version and Python, in order."""
     found: List[str] = []
     for entry in environ.get(env_name(host, version), "").split(os.pathsep):

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import List, Tuple
 
 from ..errors import NextureError
-from ..requests import CONTROL_DEFAULTS, DEFAULT_PATTERN, UNIT_CONTROLS, parse_maps, pattern_from_values, settings_from_values
+from ..requests import (
+    CONTROL_DEFAULTS,
+    DEFAULT_PATTERN,
+    UNIT_CONTROLS,
+    parse_maps,
+    pattern_from_values,
+    settings_from_values,
+)
 from ..settings import BACKBONES, MAP_NAMES, PRESETS, UPSCALES
 
 # Maps a host can show as an ordinary image (``bands`` is a multi-channel stack).
@@ -49,6 +56,16 @@ def pattern_choices() -> Tuple[List[str], List[str]]:
 
 
 __all__ = [
-    "CONTROL_DEFAULTS", "DEFAULT_PATTERN", "HOST_MAPS", "PRESETS", "UPSCALES", "BACKBONES", "UNIT_CONTROLS",
-    "bank_pattern_ids", "pattern_choices", "parse_maps", "settings_from_values", "pattern_from_values",
+    "CONTROL_DEFAULTS",
+    "DEFAULT_PATTERN",
+    "HOST_MAPS",
+    "PRESETS",
+    "UPSCALES",
+    "BACKBONES",
+    "UNIT_CONTROLS",
+    "bank_pattern_ids",
+    "pattern_choices",
+    "parse_maps",
+    "settings_from_values",
+    "pattern_from_values",
 ]

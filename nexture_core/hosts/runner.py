@@ -72,9 +72,13 @@ class RunPlan:
 
         template = UDIM_TEMPLATE if self.udim else OUTPUT_TEMPLATE
         return FileRequest(
-            input=self.input_path, patterns=[self.pattern], settings=self.settings,
-            output=str(self.cache.folder(self.key) / template), channel=self.channel,
-            output_format="exr", output_dtype="float",
+            input=self.input_path,
+            patterns=[self.pattern],
+            settings=self.settings,
+            output=str(self.cache.folder(self.key) / template),
+            channel=self.channel,
+            output_format="exr",
+            output_dtype="float",
         )
 
     def work(self, progress: ProgressFn, cancel: threading.Event) -> MapFiles:
@@ -120,7 +124,9 @@ def plan_run(
             input_digest = image_digest(path)
     key = cache_key(input_digest, [pattern], settings, {"channel": channel, "udim": udim})
     found = cache.lookup(key)
-    plan = RunPlan(path, pattern, settings, key, cache, channel=channel, cached=MapFiles(found) if found else None, udim=udim)
+    plan = RunPlan(
+        path, pattern, settings, key, cache, channel=channel, cached=MapFiles(found) if found else None, udim=udim
+    )
     plan.assumptions = assumptions_for(plan)
     return plan
 

@@ -36,9 +36,39 @@ DEFAULT_DTYPE = {"openexr": "float", "tiff": "uint16", "png": "uint16", "jpeg": 
 
 # Source sample type -> output type per format (closest lossless-or-least-lossy).
 _CLOSEST: Dict[str, Dict[str, str]] = {
-    "openexr": {"uint8": "half", "int8": "half", "uint16": "float", "int16": "float", "uint32": "float", "int32": "float", "half": "half", "float": "float", "double": "float"},
-    "tiff": {"uint8": "uint8", "int8": "uint8", "uint16": "uint16", "int16": "uint16", "uint32": "float", "int32": "float", "half": "float", "float": "float", "double": "float"},
-    "png": {"uint8": "uint8", "int8": "uint8", "uint16": "uint16", "int16": "uint16", "uint32": "uint16", "int32": "uint16", "half": "uint16", "float": "uint16", "double": "uint16"},
+    "openexr": {
+        "uint8": "half",
+        "int8": "half",
+        "uint16": "float",
+        "int16": "float",
+        "uint32": "float",
+        "int32": "float",
+        "half": "half",
+        "float": "float",
+        "double": "float",
+    },
+    "tiff": {
+        "uint8": "uint8",
+        "int8": "uint8",
+        "uint16": "uint16",
+        "int16": "uint16",
+        "uint32": "float",
+        "int32": "float",
+        "half": "float",
+        "float": "float",
+        "double": "float",
+    },
+    "png": {
+        "uint8": "uint8",
+        "int8": "uint8",
+        "uint16": "uint16",
+        "int16": "uint16",
+        "uint32": "uint16",
+        "int32": "uint16",
+        "half": "uint16",
+        "float": "uint16",
+        "double": "uint16",
+    },
     "jpeg": {},
 }
 
@@ -75,7 +105,9 @@ def choose_dtype(path: Path, fmt: str, dtype: Optional[str], like_sample_type: O
         if dtype not in DTYPES:
             raise OutputError(f"Output {path}: unknown sample type {dtype!r}; use one of {', '.join(DTYPES)}.")
         if dtype not in SUPPORTED[fmt]:
-            raise OutputError(f"Output {path}: {fmt} cannot store {dtype} samples; use one of {', '.join(SUPPORTED[fmt])}.")
+            raise OutputError(
+                f"Output {path}: {fmt} cannot store {dtype} samples; use one of {', '.join(SUPPORTED[fmt])}."
+            )
         return dtype
     if like_sample_type:
         closest = _CLOSEST[fmt].get(like_sample_type)

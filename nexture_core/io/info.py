@@ -15,7 +15,17 @@ from typing import List, Optional, Tuple
 Window = Tuple[int, int, int, int]
 
 # Source sample types and their bit depths (what OIIO reports, normalised).
-BIT_DEPTHS = {"uint8": 8, "uint16": 16, "uint32": 32, "half": 16, "float": 32, "double": 64, "int8": 8, "int16": 16, "int32": 32}
+BIT_DEPTHS = {
+    "uint8": 8,
+    "uint16": 16,
+    "uint32": 32,
+    "half": 16,
+    "float": 32,
+    "double": 64,
+    "int8": 8,
+    "int16": 16,
+    "int32": 32,
+}
 INTEGER_TYPES = ("uint8", "uint16", "uint32", "int8", "int16", "int32")
 
 

@@ -53,6 +53,10 @@ def quiet_libpng(active: bool = True) -> Iterator[None]:
             os.dup2(saved, 2)
             os.close(saved)
             sink.seek(0)
-            kept = [line for line in sink.read().splitlines(keepends=True) if not line.decode("utf-8", "replace").startswith(_LIBPNG)]
+            kept = [
+                line
+                for line in sink.read().splitlines(keepends=True)
+                if not line.decode("utf-8", "replace").startswith(_LIBPNG)
+            ]
             if kept:
                 os.write(2, b"".join(kept))

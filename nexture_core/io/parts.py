@@ -62,7 +62,9 @@ def check_utf8_name(path: Path, error) -> None:
         os.fsencode(str(path)).decode("utf-8")
     except UnicodeDecodeError:
         shown = os.fsencode(str(path)).decode("utf-8", errors="replace")
-        raise error(f"{shown}: the file name is not valid UTF-8, which OpenImageIO cannot open; rename the file.") from None
+        raise error(
+            f"{shown}: the file name is not valid UTF-8, which OpenImageIO cannot open; rename the file."
+        ) from None
 
 
 def _part_name(spec) -> str:

@@ -30,7 +30,9 @@ DEFAULT_MIN_SIZE = 16
 def _check_layout(path: Path, part, min_size: int, depth: int) -> None:
     where = f" (part {part.index}{' ' + repr(part.name) if part.name else ''})" if part.index or part.name else ""
     if part.deep:
-        raise InputError(f"{path}{where}: is a deep image (several samples per pixel); flatten it first (e.g. Nuke DeepToImage).")
+        raise InputError(
+            f"{path}{where}: is a deep image (several samples per pixel); flatten it first (e.g. Nuke DeepToImage)."
+        )
     if depth > 1:
         raise InputError(f"{path}{where}: is a 3-D volume ({depth} slices); give a flat 2-D map.")
     fw, fh = part.display_window[2:]
@@ -48,7 +50,9 @@ def _notes_for(spec, fmt: str) -> list:
     if bits and fmt == "tiff" and bits not in (8, 16, 32, 64) and bits != base:
         notes.append(f"{bits}-bit samples were scaled to the full range of the container type")
     if spec.get_string_attribute("tiff:ColorSpace").upper() == "LOGLUV":
-        notes.append("LogLuv HDR TIFF: OpenImageIO decodes it to 8-bit RGB, so values above 1 are clipped; convert it to EXR to keep the HDR range")
+        notes.append(
+            "LogLuv HDR TIFF: OpenImageIO decodes it to 8-bit RGB, so values above 1 are clipped; convert it to EXR to keep the HDR range"
+        )
     return notes
 
 
@@ -174,7 +178,9 @@ def _grey_test(state: dict):
     def keep(strip: np.ndarray) -> np.ndarray:
         if state["grey"]:
             r = strip[:, :, 0]
-            same = np.array_equal(r, strip[:, :, 1], equal_nan=True) and np.array_equal(r, strip[:, :, 2], equal_nan=True)
+            same = np.array_equal(r, strip[:, :, 1], equal_nan=True) and np.array_equal(
+                r, strip[:, :, 2], equal_nan=True
+            )
             state["grey"] = bool(same)
         return strip[:, :, :1]
 
@@ -220,10 +226,14 @@ def read_map(
             inp.close()
         chosen_name = chosen.channels[indices[0]]
         if mode == "rgb" and not state["grey"]:
-            info.notes.append(f"coloured RGB image read as its {chosen_name} channel; pick another with --channel (channel=)")
+            info.notes.append(
+                f"coloured RGB image read as its {chosen_name} channel; pick another with --channel (channel=)"
+            )
         elif mode == "first" and len(candidates) > 1:
             others = ", ".join(chosen.channels[i] for i in candidates)
-            info.notes.append(f"several channels ({others}); read {chosen_name}; pick another with --channel (channel=)")
+            info.notes.append(
+                f"several channels ({others}); read {chosen_name}; pick another with --channel (channel=)"
+            )
         _repair(pixels, info, nan, outliers)
         return pixels[:, :, 0], info
 

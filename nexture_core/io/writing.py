@@ -228,5 +228,7 @@ def write_image(
     except OSError as exc:
         raise OutputError(f"Output {dest}: cannot be written ({exc.strerror or exc}).") from None
     except Exception as exc:  # noqa: BLE001 - one sentence, not a library traceback
-        raise OutputError(f"Output {dest}: cannot be written ({type(exc).__name__}: {oiio_reason(str(exc))}).") from None
+        raise OutputError(
+            f"Output {dest}: cannot be written ({type(exc).__name__}: {oiio_reason(str(exc))})."
+        ) from None
     return dest

@@ -8,8 +8,6 @@ of the map it is applied to; ``wrap=True`` treats the map as tileable.
 
 from __future__ import annotations
 
-from typing import Tuple
-
 import numpy as np
 from scipy import ndimage
 

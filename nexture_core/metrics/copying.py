@@ -74,8 +74,12 @@ def max_ncc(
     pat = _as_map(pattern_detail, "pattern detail").astype(np.float64)
     shrink = max_side / max(pat.shape) if max(pat.shape) > max_side else 1.0
     if shrink < 1.0:
-        out = resize_to(out, (max(1, round(out.shape[0] * shrink)), max(1, round(out.shape[1] * shrink)))).astype(np.float64)
-        pat = resize_to(pat, (max(1, round(pat.shape[0] * shrink)), max(1, round(pat.shape[1] * shrink)))).astype(np.float64)
+        out = resize_to(out, (max(1, round(out.shape[0] * shrink)), max(1, round(out.shape[1] * shrink)))).astype(
+            np.float64
+        )
+        pat = resize_to(pat, (max(1, round(pat.shape[0] * shrink)), max(1, round(pat.shape[1] * shrink)))).astype(
+            np.float64
+        )
         patch = max(8, int(round(patch * shrink)))
     if min(out.shape) < patch or min(pat.shape) < patch:
         raise ValueError(f"patch {patch} px is larger than the output {out.shape} or the pattern {pat.shape}.")

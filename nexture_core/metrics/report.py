@@ -118,7 +118,9 @@ class QualityReport:
             if value is None and name in ("transition_peak", "tile_seam_energy"):
                 continue
             passed = self.tile_seam_passed if name == "tile_seam_energy" else meets(name, value)
-            rows.append((LABELS[name], value, target_text(name) if name != "tile_seam_energy" else "in interior spread", passed))
+            rows.append(
+                (LABELS[name], value, target_text(name) if name != "tile_seam_energy" else "in interior spread", passed)
+            )
         return rows
 
     @property
@@ -133,7 +135,9 @@ class QualityReport:
         return d
 
 
-def target_detail_std(pattern_disp: np.ndarray, multiplier: float, sigma: float, gain: float, wrap: bool = True) -> float:
+def target_detail_std(
+    pattern_disp: np.ndarray, multiplier: float, sigma: float, gain: float, wrap: bool = True
+) -> float:
     """The detail std the engine aims for, in the output's units.
 
     The pattern's detail band at the output's pixel scale (resampled by

@@ -156,7 +156,9 @@ def find_pores(
     sigmas = np.geomspace(min_sigma, max_sigma, scales)
     stack = np.stack([s * s * ndimage.gaussian_laplace(arr, s, mode=mode) for s in sigmas])
     floor = contrast * max(fine_noise(arr), 0.01 * float(arr.std()), 1e-30)
-    peaks = (stack == ndimage.maximum_filter(stack, size=(3, 3, 3), mode=("nearest", mode, mode))) & (stack > 0.25 * floor)
+    peaks = (stack == ndimage.maximum_filter(stack, size=(3, 3, 3), mode=("nearest", mode, mode))) & (
+        stack > 0.25 * floor
+    )
     angles = np.linspace(0.0, 2.0 * math.pi, RING_ANGLES, endpoint=False)
     found: list = []
     for k, s in enumerate(sigmas):

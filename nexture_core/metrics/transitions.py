@@ -44,7 +44,9 @@ def transition_profile(detail: np.ndarray, mask: np.ndarray, width: int = 32) ->
     return 0.5 * (edges[:-1] + edges[1:]), profile
 
 
-def transition_peak(detail: np.ndarray, mask: np.ndarray, near: float = 2.0, far: float = 8.0, width: int = 32) -> Optional[float]:
+def transition_peak(
+    detail: np.ndarray, mask: np.ndarray, near: float = 2.0, far: float = 8.0, width: int = 32
+) -> Optional[float]:
     """Max mean energy within ``near`` px of the contour over the median of the bins ``far``..``width`` px away.
 
     ~1: no seam line; > ~2: the edge shows. None when there are no bins away from the edge.

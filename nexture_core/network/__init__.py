@@ -13,8 +13,9 @@ from .vgg import default_weights_path, load_vgg19, save_trimmed_weights  # noqa:
 _CACHE: Dict[Tuple[str, Optional[str], str], ValidFeatureNet] = {}
 
 
-def load_backbone(name: str, weights: Optional[str] = None, device: torch.device = torch.device("cpu")) -> ValidFeatureNet:
+def load_backbone(name: str, weights: Optional[str] = None, device: Optional[torch.device] = None) -> ValidFeatureNet:
     """The network for ``Settings.backbone``, cached per process and device."""
+    device = device or torch.device("cpu")
     key = (name, weights, str(device))
     if key not in _CACHE:
         net = build_random_net() if name == "random" else load_vgg19(weights)

@@ -66,13 +66,51 @@ class ValidFeatureNet(nn.Module):
         self.channels = self._channels()
         for p in self.parameters():
             p.requires_grad_(False)
+        self._fold_grey_input()
+
+    def _fold_grey_input(self) -> None:
+        """One-channel weights for the leading convolutions, for grey input.
+
+        The synthesis feeds grey replicated to RGB. Replication, VGG's 1x1 colour
+        conv and conv1_1 are all linear before the first ReLU, so they fold into
+        one 1-channel 3x3 conv (valid convolutions: the 1x1 bias is the same under
+        the whole window). It saves the 3-channel copies, the 1x1 conv and two
+        thirds of conv1_1, forward and backward.
+        """
+        lead = 0
+        while lead < len(self.kinds) and self.kinds[lead] == "conv":
+            lead += 1
+        convs = list(self.convs[:lead])
+        if not convs or any(c.kernel_size != (1, 1) for c in convs[:-1]) or any(t < lead for t in self.taps):
+            self.grey_skip = 0
+            return
+        dev = convs[0].weight.device
+        mix = torch.ones(convs[0].in_channels, 1, dtype=torch.float64, device=dev)  # rgb = mix @ grey + shift
+        shift = torch.zeros(convs[0].in_channels, dtype=torch.float64, device=dev)
+        for c in convs[:-1]:
+            w = c.weight.detach().double()[:, :, 0, 0]
+            mix, shift = w @ mix, w @ shift + c.bias.detach().double()
+        last = convs[-1]
+        w = last.weight.detach().double()
+        weight = torch.einsum("oikl,ij->ojkl", w, mix)
+        bias = last.bias.detach().double() + (w.sum((2, 3)) @ shift)
+        dtype = last.weight.dtype
+        self.register_buffer("grey_weight", weight.to(dtype), persistent=False)
+        self.register_buffer("grey_bias", bias.to(dtype), persistent=False)
+        self.grey_skip = lead
 
     # An avg-pooled VGG gives smoother gradients than max pooling for synthesis
     # (Gatys et al. 2015); the weights are the same.
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
+        """Features of ``x``: (B, 3, H, W) RGB, or (B, 1, H, W) grey through the folded first convs."""
         out: List[torch.Tensor] = []
         conv_i = 0
-        for i, kind in enumerate(self.kinds):
+        start = 0
+        if x.shape[1] == 1 and self.grey_skip:
+            x = F.conv2d(x, self.grey_weight, self.grey_bias)
+            start, conv_i = self.grey_skip, self.grey_skip
+        for i in range(start, len(self.kinds)):
+            kind = self.kinds[i]
             if kind == "conv":
                 x = self.convs[conv_i](x)
                 conv_i += 1
@@ -116,7 +154,7 @@ class ValidFeatureNet(nn.Module):
                 break
         return chans
 
-    def truncated(self, taps: int) -> "ValidFeatureNet":
+    def truncated(self, taps: int) -> ValidFeatureNet:
         """The same weights, stopping at the first ``taps`` tapped layers (cheaper fine levels)."""
         if taps >= len(self.taps):
             return self

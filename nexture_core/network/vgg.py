@@ -53,7 +53,9 @@ def resolve_weights_path(explicit: Optional[str]) -> Path:
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_file():
-            raise WeightsError(f"{path}: weights file not found (from {'--weights' if explicit else 'NEXTURE_WEIGHTS'}).")
+            raise WeightsError(
+                f"{path}: weights file not found (from {'--weights' if explicit else 'NEXTURE_WEIGHTS'})."
+            )
         return path
     path = default_weights_path()
     if path is None:
@@ -70,7 +72,9 @@ def _read_state_dict(path: Path) -> Dict[str, torch.Tensor]:
             try:
                 from safetensors.torch import load_file
             except ImportError:
-                raise WeightsError(f"{path}: reading .safetensors needs the 'safetensors' package (pip install safetensors).") from None
+                raise WeightsError(
+                    f"{path}: reading .safetensors needs the 'safetensors' package (pip install safetensors)."
+                ) from None
             return load_file(str(path))
         state = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle errors, truncated zips, unsafe globals

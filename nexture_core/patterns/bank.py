@@ -133,10 +133,23 @@ def pattern_from_folder(folder: Path, source: str = "builtin") -> Pattern:
         listed = ", ".join(f"{k} {w}x{h}" for k, (w, h) in sizes.items())
         raise PatternError(f"Pattern '{m.id}' ({folder}): maps differ in size ({listed}); they must match.")
     return Pattern(
-        id=m.id, name=m.name, region=m.region, description=m.description, width_mm=m.width_mm,
-        feature_mm=m.feature_mm or DEFAULT_FEATURE_MM, licence=m.licence, attribution=m.attribution,
-        folder=folder, maps=maps, size_px=sizes["displacement"], tileable=m.tileable, source=source,
-        height_um=m.height_um, cell_mm=m.cell_mm, pore_mm=m.pore_mm, relief=dict(m.relief),
+        id=m.id,
+        name=m.name,
+        region=m.region,
+        description=m.description,
+        width_mm=m.width_mm,
+        feature_mm=m.feature_mm or DEFAULT_FEATURE_MM,
+        licence=m.licence,
+        attribution=m.attribution,
+        folder=folder,
+        maps=maps,
+        size_px=sizes["displacement"],
+        tileable=m.tileable,
+        source=source,
+        height_um=m.height_um,
+        cell_mm=m.cell_mm,
+        pore_mm=m.pore_mm,
+        relief=dict(m.relief),
     )
 
 
@@ -170,7 +183,9 @@ class PatternBank:
         return len(self.by_id)
 
 
-def bank_folders(extra_paths: Optional[Sequence[Path]] = None, user_bank: Optional[Path] = None) -> List[Tuple[Path, str]]:
+def bank_folders(
+    extra_paths: Optional[Sequence[Path]] = None, user_bank: Optional[Path] = None
+) -> List[Tuple[Path, str]]:
     folders = [(builtin_bank_dir(), "builtin")]
     env = os.environ.get("NEXTURE_PATTERN_PATH", "")
     folders += [(Path(p).expanduser(), "path") for p in env.split(os.pathsep) if p.strip()]
@@ -221,7 +236,9 @@ def load_bank(extra_paths: Optional[Sequence[Path]] = None, user_bank: Optional[
                 continue
             if pattern.id in bank.by_id:
                 first = bank.by_id[pattern.id].folder
-                bank.warnings.append(f"Pattern '{pattern.id}' in {folder} is ignored: the id is already taken by {first}.")
+                bank.warnings.append(
+                    f"Pattern '{pattern.id}' in {folder} is ignored: the id is already taken by {first}."
+                )
                 continue
             bank.by_id[pattern.id] = pattern
     return bank

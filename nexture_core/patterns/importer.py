@@ -46,7 +46,9 @@ def find_scans(folder: Path) -> Dict[str, Path]:
     for name, paths in claims.items():
         if len(paths) > 1:
             listed = ", ".join(p.name for p in paths)
-            raise PatternError(f"{folder}: several files look like the {name} scan ({listed}); keep one or rename the others.")
+            raise PatternError(
+                f"{folder}: several files look like the {name} scan ({listed}); keep one or rename the others."
+            )
     return {name: paths[0] for name, paths in claims.items()}
 
 
@@ -68,9 +70,18 @@ def _read_specular(path: Path) -> Tuple[np.ndarray, str]:
     return pixels, path.name
 
 
-def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, name: Optional[str] = None,
-                 region: str = "custom", feature_mm: Optional[float] = None, force: bool = False,
-                 unit_um: Optional[float] = None) -> Path:
+def import_scans(
+    folder: Path,
+    pid: str,
+    width_mm: float,
+    *,
+    user_bank: Path,
+    name: Optional[str] = None,
+    region: str = "custom",
+    feature_mm: Optional[float] = None,
+    force: bool = False,
+    unit_um: Optional[float] = None,
+) -> Path:
     """Read the scans in ``folder`` (any format OIIO reads) and write ``user_bank/<pid>``.
 
     ``width_mm``: physical width the scans cover; ``feature_mm``: typical
@@ -91,7 +102,9 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
     check_id(pid)
     _check_sizes(width_mm, feature_mm)
     if unit_um is not None and not (math.isfinite(float(unit_um)) and 1e-6 <= float(unit_um) <= 1e9):
-        raise PatternError(f"--unit-um {unit_um} must be the micrometres one unit of the scan means (e.g. 1000 for mm, 1 for um).")
+        raise PatternError(
+            f"--unit-um {unit_um} must be the micrometres one unit of the scan means (e.g. 1000 for mm, 1 for um)."
+        )
     folder = Path(folder)
     if not folder.is_dir():
         raise PatternError(f"{folder}: is not a folder of scans.")
@@ -99,11 +112,15 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
     _check_not_shadowed(pid, Path(user_bank))
     scans = find_scans(folder)
     if "displacement" not in scans:
-        raise PatternError(f"{folder}: no displacement scan found (a file whose name contains disp, displacement, height or bump).")
+        raise PatternError(
+            f"{folder}: no displacement scan found (a file whose name contains disp, displacement, height or bump)."
+        )
     disp, _ = read_map(scans["displacement"])
     lo, hi = float(np.min(disp)), float(np.max(disp))
     if not hi > lo:
-        raise PatternError(f"{scans['displacement']}: the displacement is flat (every pixel is {lo}); nothing to learn from.")
+        raise PatternError(
+            f"{scans['displacement']}: the displacement is flat (every pixel is {lo}); nothing to learn from."
+        )
     maps = {"displacement": (disp - lo) / (hi - lo)}
     source: Dict[str, object] = {
         "folder": str(folder.resolve()),
@@ -126,9 +143,18 @@ def import_scans(folder: Path, pid: str, width_mm: float, *, user_bank: Path, na
         cell_px = (feature_mm or 1.0) / (float(width_mm) / disp.shape[1])
         relief = measure_relief(maps["displacement"], height_um, cell_px, wrap=False)
     manifest = Manifest(
-        id=pid, name=name or pid.replace("_", " ").title(), region=region or "custom", width_mm=float(width_mm),
-        description=f"Imported from {folder.name}", feature_mm=feature_mm, height_um=height_um, licence="", attribution="",
-        tileable=False, source=source, relief=relief,
+        id=pid,
+        name=name or pid.replace("_", " ").title(),
+        region=region or "custom",
+        width_mm=float(width_mm),
+        description=f"Imported from {folder.name}",
+        feature_mm=feature_mm,
+        height_um=height_um,
+        licence="",
+        attribution="",
+        tileable=False,
+        source=source,
+        relief=relief,
     )
     try:
         return write_pattern(Path(user_bank), manifest, maps, force=force)
@@ -150,7 +176,9 @@ def _check_sizes(width_mm, feature_mm) -> None:
         except (TypeError, ValueError):
             feature = math.nan
         if not (math.isfinite(feature) and 0 < feature <= width):
-            raise PatternError(f"--feature-mm {feature_mm} must be a positive number of millimetres, at most the width ({width:g} mm).")
+            raise PatternError(
+                f"--feature-mm {feature_mm} must be a positive number of millimetres, at most the width ({width:g} mm)."
+            )
 
 
 def check_bank_folder(bank: Path) -> None:

@@ -60,7 +60,9 @@ class Manifest:
 def check_id(pid: str, where: str = "") -> str:
     """An id is a folder name and a CLI word: 1-40 of a-z, 0-9, '_' and '-'."""
     if not isinstance(pid, str) or not ID_RE.match(pid):
-        raise PatternError(f"{where}pattern id {pid!r} is invalid; use 1-40 lowercase letters, digits, '_' or '-' (no path characters).")
+        raise PatternError(
+            f"{where}pattern id {pid!r} is invalid; use 1-40 lowercase letters, digits, '_' or '-' (no path characters)."
+        )
     return pid
 
 
@@ -82,11 +84,15 @@ def read_manifest(folder: Path) -> Manifest:
         feature = float(data["feature_mm"]) if "feature_mm" in data else None
         height = float(data["height_um"]) if "height_um" in data else None
     except (TypeError, ValueError):
-        raise PatternError(f"{path}: width_mm, feature_mm and height_um must be numbers (mm, mm, micrometres).") from None
+        raise PatternError(
+            f"{path}: width_mm, feature_mm and height_um must be numbers (mm, mm, micrometres)."
+        ) from None
     if not (0.1 <= width <= 1000):
         raise PatternError(f"{path}: width_mm {width} is out of range (0.1 to 1000 mm).")
     if height is not None and not (0.01 <= height <= 100_000):
-        raise PatternError(f"{path}: height_um {height} is out of range (0.01 to 100000 micrometres for the displacement's 0..1).")
+        raise PatternError(
+            f"{path}: height_um {height} is out of range (0.01 to 100000 micrometres for the displacement's 0..1)."
+        )
     maps = data.get("maps", {})
     if not isinstance(maps, dict) or "displacement" not in maps:
         raise PatternError(f"{path}: [maps] must name at least a displacement file.")
@@ -101,12 +107,22 @@ def read_manifest(folder: Path) -> Manifest:
     if not isinstance(source, dict) or not isinstance(relief, dict):
         raise PatternError(f"{path}: [source] and [relief] must be tables.")
     return Manifest(
-        id=data["id"], name=str(data["name"]), region=str(data["region"]), width_mm=width,
-        description=str(data.get("description", "")), feature_mm=feature, height_um=height,
-        cell_mm=_mm_span(data, "cell_mm", path), pore_mm=_mm_span(data, "pore_mm", path),
-        licence=str(data.get("licence", "")), attribution=str(data.get("attribution", "")),
-        tileable=bool(data.get("tileable", True)), seed=data.get("seed"), maps=dict(maps),
-        source=dict(source), relief={str(k): float(v) for k, v in relief.items() if isinstance(v, (int, float))},
+        id=data["id"],
+        name=str(data["name"]),
+        region=str(data["region"]),
+        width_mm=width,
+        description=str(data.get("description", "")),
+        feature_mm=feature,
+        height_um=height,
+        cell_mm=_mm_span(data, "cell_mm", path),
+        pore_mm=_mm_span(data, "pore_mm", path),
+        licence=str(data.get("licence", "")),
+        attribution=str(data.get("attribution", "")),
+        tileable=bool(data.get("tileable", True)),
+        seed=data.get("seed"),
+        maps=dict(maps),
+        source=dict(source),
+        relief={str(k): float(v) for k, v in relief.items() if isinstance(v, (int, float))},
     )
 
 
@@ -123,7 +139,13 @@ def _mm_span(data: dict, key: str, path: Path) -> Optional[Tuple[float, float]]:
 
 def manifest_text(m: Manifest) -> str:
     """The manifest as TOML, keys in a fixed order (so regeneration is byte-identical)."""
-    data: Dict[str, object] = {"id": m.id, "name": m.name, "region": m.region, "description": m.description, "width_mm": m.width_mm}
+    data: Dict[str, object] = {
+        "id": m.id,
+        "name": m.name,
+        "region": m.region,
+        "description": m.description,
+        "width_mm": m.width_mm,
+    }
     optional = {"feature_mm": m.feature_mm, "height_um": m.height_um, "cell_mm": m.cell_mm, "pore_mm": m.pore_mm}
     data.update({k: list(v) if isinstance(v, tuple) else v for k, v in optional.items() if v is not None})
     data.update({"licence": m.licence, "attribution": m.attribution, "tileable": m.tileable})

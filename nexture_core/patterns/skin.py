@@ -169,8 +169,14 @@ def junction_points(net: Network, cell_px: float) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ openings
-def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=None, tries: int = 30,
-                 seeds: Optional[np.ndarray] = None) -> np.ndarray:
+def poisson_disc(
+    rng: np.random.Generator,
+    size: int,
+    spacing: float,
+    accept=None,
+    tries: int = 30,
+    seeds: Optional[np.ndarray] = None,
+) -> np.ndarray:
     """Periodic dart throwing: points (N, 2) as (x, y) px, no two closer than ``spacing``.
 
     Written here rather than taken from scipy.stats.qmc.PoissonDisk: that one
@@ -211,8 +217,9 @@ def poisson_disc(rng: np.random.Generator, size: int, spacing: float, accept=Non
     return np.array(kept, dtype=np.float64).reshape(-1, 2)
 
 
-def place_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: Openings,
-                   junctions: np.ndarray, furrow_px: np.ndarray) -> np.ndarray:
+def place_openings(
+    rng: np.random.Generator, size: int, px_per_mm: float, spec: Openings, junctions: np.ndarray, furrow_px: np.ndarray
+) -> np.ndarray:
     """Centres (N, 2) of ``spec``'s openings: a share at furrow junctions, the rest on plateaus."""
     area_cm2 = (size / px_per_mm / 10.0) ** 2
     wanted = int(round(spec.density_per_cm2 * area_cm2))
@@ -230,8 +237,14 @@ def place_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: 
     return poisson_disc(rng, size, spacing, on_plateau, seeds=at_junction)[:wanted]
 
 
-def stamp_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: Openings,
-                   centres: np.ndarray, direction: Optional[float]) -> Tuple[np.ndarray, np.ndarray]:
+def stamp_openings(
+    rng: np.random.Generator,
+    size: int,
+    px_per_mm: float,
+    spec: Openings,
+    centres: np.ndarray,
+    direction: Optional[float],
+) -> Tuple[np.ndarray, np.ndarray]:
     """Depth (um, >= 0) of funnel-shaped pits at ``centres`` and a mask of their mouths."""
     depth = np.zeros((size, size))
     mask = np.zeros((size, size), dtype=bool)
@@ -245,7 +258,7 @@ def stamp_openings(rng: np.random.Generator, size: int, px_per_mm: float, spec: 
         if direction is not None and spec.align > 0:
             theta = (1.0 - spec.align) * theta + spec.align * math.radians(direction)
         half = int(np.ceil(radius * aspect)) + 2
-        oy, ox = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float64)
+        oy, ox = np.mgrid[-half : half + 1, -half : half + 1].astype(np.float64)
         oy -= y - np.floor(y)
         ox -= x - np.floor(x)
         u = (ox * np.cos(theta) + oy * np.sin(theta)) / aspect
@@ -287,7 +300,9 @@ def fold_grooves(rng: np.random.Generator, size: int, px_per_mm: float, spec: Fo
     period = max(1, math.gcd(count, abs(slant)))
     groove_id = np.mod(groove, period).astype(np.int64)
     own = 0.55 + 0.45 * _hash01(groove_id, groove_id, 7 + 2 * abs(slant) + int(slant < 0))
-    half_width = 0.5 * spec.width_mm * px_per_mm * (0.75 + 0.5 * (0.5 + 0.5 * np.tanh(band_noise(rng, size, size / 16.0, 0.0))))
+    half_width = (
+        0.5 * spec.width_mm * px_per_mm * (0.75 + 0.5 * (0.5 + 0.5 * np.tanh(band_noise(rng, size, size / 16.0, 0.0))))
+    )
     fade = np.clip(0.6 + 0.6 * band_noise(rng, size, size / (2.5 * spec.fade_cells), 0.0), 0.0, 1.0)
     t = np.clip(1.0 - dist / np.maximum(half_width, 0.75), 0.0, 1.0)
     return spec.depth_um * own * fade * t**1.2
@@ -372,8 +387,9 @@ def generate_skin(style: SkinStyle, size: int, width_mm: float, seed: int) -> Sk
     )
 
 
-def _shading_maps(rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, px_per_mm: float,
-                  pores: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def _shading_maps(
+    rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, px_per_mm: float, pores: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray]:
     """Albedo and specular that agree with the relief.
 
     Cavities (furrows, pores) hold less light and less of the surface's oil
@@ -395,7 +411,9 @@ def _shading_maps(rng: np.random.Generator, style: SkinStyle, disp: np.ndarray, 
     freckles = _freckles(rng, size, px_per_mm, pig.freckles_per_cm2, pig.freckle_mm)
     tone = np.array(style.tone)
     # Per channel: melanin darkens green and blue most; cavities lose green/blue first (redder).
-    melanin = 1.0 - (0.05 * blotch + pig.mottle * mottle + pig.freckle_contrast * freckles)[..., None] * np.array([0.8, 1.15, 1.3])
+    melanin = 1.0 - (0.05 * blotch + pig.mottle * mottle + pig.freckle_contrast * freckles)[..., None] * np.array(
+        [0.8, 1.15, 1.3]
+    )
     cav = 1.0 - cavity[..., None] * np.array([0.10, 0.18, 0.18]) - mouth[..., None] * np.array([0.10, 0.14, 0.14])
     albedo = tone * melanin * cav * (1.0 + 0.01 * grain[..., None])
     specular = style.sheen * (1.0 - 0.65 * cavity - 0.4 * mouth + 0.3 * ridge) * (1.0 + 0.06 * mottle + 0.04 * grain)

@@ -138,7 +138,16 @@ def _vellus(density: float, diameter: float = 0.035, depth: float = 12.0) -> Ope
 
 STYLES: Dict[str, SkinStyle] = {
     "forehead": SkinStyle(
-        primary=Furrows(0.9, 38.0, 0.12, stretch=(1.4, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.6, warp_mm=0.1, depth_variation=0.5),
+        primary=Furrows(
+            0.9,
+            38.0,
+            0.12,
+            stretch=(1.4, 1.0),
+            orientations=(HORIZONTAL,),
+            orientation_bias=0.6,
+            warp_mm=0.1,
+            depth_variation=0.5,
+        ),
         secondary=Furrows(0.25, 16.0, 0.05, stretch=(1.2, 1.0), warp_mm=0.015, depth_variation=0.7),
         pores=Openings(110.0, 0.12, 40.0, diameter_spread=0.3, at_junctions=0.4, align=0.5),
         follicles=_vellus(300.0),
@@ -175,7 +184,16 @@ STYLES: Dict[str, SkinStyle] = {
         sheen=0.5,
     ),
     "upper_lip": SkinStyle(
-        primary=Furrows(0.85, 32.0, 0.11, stretch=(1.0, 1.8), orientations=(VERTICAL,), orientation_bias=0.7, warp_mm=0.08, depth_variation=0.5),
+        primary=Furrows(
+            0.85,
+            32.0,
+            0.11,
+            stretch=(1.0, 1.8),
+            orientations=(VERTICAL,),
+            orientation_bias=0.7,
+            warp_mm=0.08,
+            depth_variation=0.5,
+        ),
         secondary=Furrows(0.24, 14.0, 0.045, stretch=(1.0, 1.3), warp_mm=0.015, depth_variation=0.7),
         pores=Openings(90.0, 0.09, 40.0, diameter_spread=0.3, at_junctions=0.5, align=0.6),
         follicles=_vellus(350.0, 0.045, 15.0),
@@ -184,7 +202,9 @@ STYLES: Dict[str, SkinStyle] = {
     ),
     "lips": SkinStyle(
         # Vermilion: no hair, no pores; vertical grooves radiating from the mouth.
-        primary=Furrows(0.5, 14.0, 0.05, stretch=(1.0, 2.5), orientations=(VERTICAL,), orientation_bias=0.6, warp_mm=0.05),
+        primary=Furrows(
+            0.5, 14.0, 0.05, stretch=(1.0, 2.5), orientations=(VERTICAL,), orientation_bias=0.6, warp_mm=0.05
+        ),
         secondary=Furrows(0.18, 7.0, 0.025, warp_mm=0.01),
         folds=(Folds(0.42, 45.0, 0.1, angle=VERTICAL, warp_mm=0.12, fade_cells=3.0),),
         dome_um=7.0,
@@ -196,7 +216,16 @@ STYLES: Dict[str, SkinStyle] = {
     ),
     "eyelid": SkinStyle(
         # The thinnest facial skin: very fine, shallow cells; lines concentric round the eye.
-        primary=Furrows(0.45, 14.0, 0.05, stretch=(1.8, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.35, warp_mm=0.05, depth_variation=0.4),
+        primary=Furrows(
+            0.45,
+            14.0,
+            0.05,
+            stretch=(1.8, 1.0),
+            orientations=(HORIZONTAL,),
+            orientation_bias=0.35,
+            warp_mm=0.05,
+            depth_variation=0.4,
+        ),
         secondary=Furrows(0.15, 6.0, 0.02, warp_mm=0.01),
         follicles=_vellus(120.0, 0.03, 8.0),
         dome_um=3.0,
@@ -207,7 +236,16 @@ STYLES: Dict[str, SkinStyle] = {
     ),
     "under_eye": SkinStyle(
         # Fine crinkle with shallow oblique lines that fan toward the crow's feet.
-        primary=Furrows(0.55, 18.0, 0.06, stretch=(1.5, 1.0), orientations=(HORIZONTAL, 15.0), orientation_bias=0.35, warp_mm=0.06, depth_variation=0.4),
+        primary=Furrows(
+            0.55,
+            18.0,
+            0.06,
+            stretch=(1.5, 1.0),
+            orientations=(HORIZONTAL, 15.0),
+            orientation_bias=0.35,
+            warp_mm=0.06,
+            depth_variation=0.4,
+        ),
         secondary=Furrows(0.18, 8.0, 0.025, warp_mm=0.01),
         folds=(Folds(0.9, 16.0, 0.07, angle=12.0, warp_mm=0.2, fade_cells=5.0),),
         pores=Openings(40.0, 0.08, 30.0, diameter_spread=0.25, at_junctions=0.6),
@@ -219,7 +257,9 @@ STYLES: Dict[str, SkinStyle] = {
         sheen=0.42,
     ),
     "neck": SkinStyle(
-        primary=Furrows(1.1, 40.0, 0.12, stretch=(2.6, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.85, warp_mm=0.16),
+        primary=Furrows(
+            1.1, 40.0, 0.12, stretch=(2.6, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.85, warp_mm=0.16
+        ),
         secondary=Furrows(0.32, 14.0, 0.045, stretch=(1.4, 1.0), warp_mm=0.02, depth_variation=0.7),
         pores=Openings(40.0, 0.09, 35.0, diameter_spread=0.25),
         follicles=_vellus(150.0),
@@ -230,8 +270,10 @@ STYLES: Dict[str, SkinStyle] = {
         # Adults: about one closed polygon per mm^2; triangles/rhombi from two crossing line families.
         primary=Furrows(1.0, 35.0, 0.1, warp_mm=0.08),
         secondary=Furrows(0.32, 12.0, 0.04, warp_mm=0.02, depth_variation=0.7),
-        folds=(Folds(0.95, 45.0, 0.09, angle=36.0, warp_mm=0.06, fade_cells=20.0),
-               Folds(0.95, 45.0, 0.09, angle=-36.0, warp_mm=0.06, fade_cells=20.0)),
+        folds=(
+            Folds(0.95, 45.0, 0.09, angle=36.0, warp_mm=0.06, fade_cells=20.0),
+            Folds(0.95, 45.0, 0.09, angle=-36.0, warp_mm=0.06, fade_cells=20.0),
+        ),
         pores=Openings(15.0, 0.08, 25.0, diameter_spread=0.25),
         follicles=Openings(60.0, 0.05, 20.0, diameter_spread=0.2, at_junctions=0.9, elongation=1.8),
         undulation_um=8.0,
@@ -240,8 +282,10 @@ STYLES: Dict[str, SkinStyle] = {
     "back_of_hand": SkinStyle(
         primary=Furrows(1.3, 45.0, 0.12, stretch=(1.3, 1.0), warp_mm=0.12),
         secondary=Furrows(0.4, 15.0, 0.05, warp_mm=0.02, depth_variation=0.7),
-        folds=(Folds(1.3, 65.0, 0.12, angle=37.0, warp_mm=0.1, fade_cells=14.0),
-               Folds(1.3, 65.0, 0.12, angle=-37.0, warp_mm=0.1, fade_cells=14.0)),
+        folds=(
+            Folds(1.3, 65.0, 0.12, angle=37.0, warp_mm=0.1, fade_cells=14.0),
+            Folds(1.3, 65.0, 0.12, angle=-37.0, warp_mm=0.1, fade_cells=14.0),
+        ),
         pores=Openings(15.0, 0.08, 25.0, diameter_spread=0.25),
         follicles=Openings(40.0, 0.05, 20.0, diameter_spread=0.2, at_junctions=0.9, elongation=1.6),
         dome_um=8.0,
@@ -250,7 +294,9 @@ STYLES: Dict[str, SkinStyle] = {
     ),
     "palm": SkinStyle(
         # Friction ridges (~0.5 mm apart) with sweat pores on their crests; no hair, no sebaceous pores.
-        primary=Furrows(1.2, 25.0, 0.08, stretch=(3.0, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.8, warp_mm=0.2),
+        primary=Furrows(
+            1.2, 25.0, 0.08, stretch=(3.0, 1.0), orientations=(HORIZONTAL,), orientation_bias=0.8, warp_mm=0.2
+        ),
         secondary=Furrows(0.6, 6.0, 0.03, stretch=(2.0, 1.0), warp_mm=0.03),
         folds=(Folds(0.48, 40.0, 0.22, angle=8.0, bend_mm=1.2, warp_mm=0.25, fade_cells=1.0),),
         pores=Openings(250.0, 0.07, 15.0, diameter_spread=0.15, at_junctions=0.0, elongation=1.1),
@@ -311,16 +357,36 @@ class BuiltinPattern:
 
 
 _ATTRIBUTES = [
-    ("forehead", "Forehead", 12.0, "Crease cells of ~0.9 mm running horizontally over a fine mesh; medium pores, dense vellus follicles."),
-    ("cheek", "Cheek", 12.0, "Isotropic ~0.9 mm cells over a 0.25 mm secondary mesh; round pores, many where furrows meet."),
+    (
+        "forehead",
+        "Forehead",
+        12.0,
+        "Crease cells of ~0.9 mm running horizontally over a fine mesh; medium pores, dense vellus follicles.",
+    ),
+    (
+        "cheek",
+        "Cheek",
+        12.0,
+        "Isotropic ~0.9 mm cells over a 0.25 mm secondary mesh; round pores, many where furrows meet.",
+    ),
     ("nose", "Nose", 11.0, "Dense large pores (0.1-0.25 mm) in shallow, weak creases; oily."),
     ("chin", "Chin", 11.0, "~1 mm cells with dense small pores."),
     ("upper_lip", "Upper lip", 11.5, "Vertical creases radiating from the mouth, small pores, dense follicles."),
     ("lips", "Lips (vermilion)", 10.0, "Vertical grooves about 0.4 mm apart over fine crinkle; no pores, no hair."),
     ("eyelid", "Eyelid", 9.0, "Very fine, shallow 0.45 mm cells running round the eye; almost no pores."),
-    ("under_eye", "Under-eye", 10.0, "Fine crinkle with shallow oblique lines fanning toward the crow's feet; small sparse pores."),
+    (
+        "under_eye",
+        "Under-eye",
+        10.0,
+        "Fine crinkle with shallow oblique lines fanning toward the crow's feet; small sparse pores.",
+    ),
     ("neck", "Neck", 13.0, "Long, strongly horizontal furrows; sparse pores."),
-    ("forearm", "Forearm", 12.5, "Rhombic ~1 mm cells from two crossing line families; hair follicles at the crossings."),
+    (
+        "forearm",
+        "Forearm",
+        12.5,
+        "Rhombic ~1 mm cells from two crossing line families; hair follicles at the crossings.",
+    ),
     ("back_of_hand", "Back of hand", 13.0, "Coarse rhombic network of deep creases with follicles at the crossings."),
     ("palm", "Palm", 12.0, "Friction ridges about 0.5 mm apart with sweat pores on the crests; no hair."),
     ("knuckle", "Knuckle", 12.5, "Deep wavy, concentric folds over a fine network."),
@@ -330,8 +396,13 @@ _ATTRIBUTES = [
 
 BUILTIN_PATTERNS: Tuple[BuiltinPattern, ...] = tuple(
     BuiltinPattern(
-        id=pid, name=name, region=pid, description=desc, width_mm=width,
-        seed=1000 + 17 * index, style=STYLES[pid],
+        id=pid,
+        name=name,
+        region=pid,
+        description=desc,
+        width_mm=width,
+        seed=1000 + 17 * index,
+        style=STYLES[pid],
     )
     for index, (pid, name, width, desc) in enumerate(_ATTRIBUTES)
 )

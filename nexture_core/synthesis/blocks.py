@@ -71,7 +71,9 @@ class Moments:
 RegionWeights = Callable[[int, Block, Tuple[int, int, int, int]], Optional[torch.Tensor]]
 
 
-def _selected(feature: torch.Tensor, net: ValidFeatureNet, layer: int, blk: Block) -> Tuple[torch.Tensor, Tuple[int, int, int, int]]:
+def _selected(
+    feature: torch.Tensor, net: ValidFeatureNet, layer: int, blk: Block
+) -> Tuple[torch.Tensor, Tuple[int, int, int, int]]:
     grid = net.grids[layer]
     jy0, jy1 = _own_range(grid.offset, grid.stride, net.halo, blk.y1 - blk.y0)
     jx0, jx1 = _own_range(grid.offset, grid.stride, net.halo, blk.x1 - blk.x0)
@@ -84,22 +86,50 @@ def _selected(feature: torch.Tensor, net: ValidFeatureNet, layer: int, blk: Bloc
     return f.reshape(f.shape[0], -1), (gy, gx, jy1 - jy0, jx1 - jx0)
 
 
+class _Gram(torch.autograd.Function):
+    """``f @ f.T`` whose backward is one product, ``(g + g.T) @ f``, instead of autograd's two."""
+
+    @staticmethod
+    def forward(ctx, f: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(f)
+        return f @ f.T
+
+    @staticmethod
+    def backward(ctx, g: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (f,) = ctx.saved_tensors
+        return (g + g.T) @ f
+
+
+def gram(f: torch.Tensor) -> torch.Tensor:
+    """Gram matrix (C, C) of features (C, N)."""
+    return _Gram.apply(f) if f.requires_grad else f @ f.T
+
+
+def _unselected(df: torch.Tensor, feature: torch.Tensor, net: ValidFeatureNet, layer: int, blk: Block) -> torch.Tensor:
+    """A gradient for the whole ``feature`` map: ``df`` (C, N) at the block's own positions, zero elsewhere."""
+    grid = net.grids[layer]
+    jy0, jy1 = _own_range(grid.offset, grid.stride, net.halo, blk.y1 - blk.y0)
+    jx0, jx1 = _own_range(grid.offset, grid.stride, net.halo, blk.x1 - blk.x0)
+    out = torch.zeros_like(feature)
+    out[0, :, jy0:jy1, jx0:jx1] = df.view(df.shape[0], jy1 - jy0, jx1 - jx0).to(feature.dtype)
+    return out
+
+
 def crop(padded: torch.Tensor, blk: Block, halo: int) -> torch.Tensor:
     return padded[..., blk.y0 : blk.y1 + 2 * halo, blk.x0 : blk.x1 + 2 * halo]
 
 
 def features_of(net: ValidFeatureNet, grey: torch.Tensor, autocast_dtype: Optional[torch.dtype]) -> List[torch.Tensor]:
-    """Run the net on a (1, 1, h, w) grey crop replicated to RGB.
+    """Run the net on a (1, 1, h, w) grey crop (the net folds grey-to-RGB into its first conv).
 
     NCHW, not channels-last: on an H100 channels-last slowed PyTorch's own
     elementwise and pooling kernels around the convolutions by more than it
     saved in cuDNN's layout conversions (benchmarks/speed.py).
     """
-    rgb = grey.expand(-1, 3, -1, -1)
-    if autocast_dtype is not None and grey.device.type == "cuda":
-        with torch.autocast("cuda", dtype=autocast_dtype):
-            return net(rgb)
-    return net(rgb)
+    if autocast_dtype is not None:
+        with torch.autocast(grey.device.type, dtype=autocast_dtype):
+            return net(grey)
+    return net(grey)
 
 
 def block_moments(
@@ -120,7 +150,7 @@ def block_moments(
         w = region_weights(l, blk, where) if region_weights else None
         if w is None:
             sums.append(f.sum(1)[None])
-            grams.append((f @ f.T)[None])
+            grams.append(gram(f)[None])
             weights.append(torch.full((1,), float(f.shape[1]), device=f.device))
         else:
             sums.append(w @ f.T)
@@ -173,19 +203,19 @@ def scatter(
             on_block()
         piece = crop(padded, blk, net.halo).detach().requires_grad_(True)
         feats = features_of(net, piece, autocast_dtype)
-        surrogate = piece.new_zeros((), dtype=torch.float32)
+        feat_grads = []
         for l, feat in enumerate(feats):
+            # d/df of <gs, sum_j w_j f_j> + <gg, sum_j w_j f_j f_j^T> at each own position j:
+            # w_j (gs + (gg + gg^T) f_j), written straight into the feature's gradient.
             f, where = _selected(feat, net, l, blk)
             f = f.float()
             w = region_weights(l, blk, where) if region_weights else None
             gs, gg = grad_sums[l].float(), grad_grams[l].float()
             if w is None:
-                surrogate = surrogate + (gs[0] @ f).sum() + ((gg[0] @ f) * f).sum()
+                df = (gg[0] + gg[0].T) @ f + gs[0][:, None]
             else:
-                for r in range(w.shape[0]):
-                    fw = f * w[r]
-                    surrogate = surrogate + (gs[r] @ fw).sum() + ((gg[r] @ f) * fw).sum()
-        surrogate.backward()
+                df = sum(((gg[r] + gg[r].T) @ f + gs[r][:, None]) * w[r] for r in range(w.shape[0]))
+            feat_grads.append(_unselected(df, feat, net, l, blk))
+        torch.autograd.backward(feats, feat_grads)
         grad[..., blk.y0 : blk.y1 + 2 * net.halo, blk.x0 : blk.x1 + 2 * net.halo] += piece.grad
     return grad
-

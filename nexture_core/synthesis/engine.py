@@ -35,7 +35,7 @@ from ..settings import Settings
 from .blocks import Block, _own_range, block_moments, gather, plan_blocks, scatter
 from .loss import TargetStats, moment_loss, texture_loss
 from .memory import DEFAULT_BUDGET_GIB, PeakMemory, is_out_of_memory, plan_block_size
-from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram, match_spectrum
+from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_histogram, match_spectrum, pattern_digest
 
 STRUCTURE_WEIGHT = 0.05
 LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
@@ -46,6 +46,13 @@ MAX_LEVELS = 4
 FRESH_NOISE = 0.1  # new noise at each finer level: seeds detail the coarser level could not hold
 CUDNN_AUTOTUNE = False  # True: faster on some GPUs, but runs are no longer bit-reproducible
 FINE_CUT = 0.125  # input content finer than this share of the structure sigma is replaced
+# Network depth per pyramid level (tapped layers of relu1_1, relu2_1, relu3_1,
+# relu4_1). The coarsest level lays out the crease network and needs relu4_1's
+# field (68 px: several cells); finer levels refine that layout and take
+# relu3_1 (24 px: a cell and its neighbours' edges) at under half the cost per
+# pixel. Measured on the example (benchmarks/speed.py): the golden measures hold.
+COARSE_LEVEL_TAPS = 4
+MIDDLE_LEVEL_TAPS = 3
 FINE_LEVEL_TAPS = 3
 PREVIEW_SECONDS = 1.0
 PREVIEW_SIDE = 384
@@ -101,7 +108,9 @@ def pick_device(name: str) -> torch.device:
         return torch.device("cpu")
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise SettingsError(f"--device {name}: no CUDA GPU is available to this torch build; use --device cpu or auto.")
+            raise SettingsError(
+                f"--device {name}: no CUDA GPU is available to this torch build; use --device cpu or auto."
+            )
         return torch.device(name)
     if name == "mps":
         if getattr(torch.backends, "mps", None) is None or not torch.backends.mps.is_available():
@@ -110,10 +119,34 @@ def pick_device(name: str) -> torch.device:
     return torch.device("cpu")
 
 
+def native_bfloat16(device: torch.device) -> bool:
+    """Whether the device runs bfloat16 convolutions in hardware (AVX-512 BF16 / AMX on a CPU)."""
+    if device.type == "cuda":
+        return bool(torch.cuda.is_bf16_supported())
+    if device.type == "cpu":
+        try:
+            return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError):
+            return False
+    return False
+
+
 def autocast_dtype(settings: Settings, device: torch.device) -> Optional[torch.dtype]:
-    if device.type != "cuda" or settings.precision == "float32":
+    """The network's autocast type; ``None`` runs it in float32.
+
+    "auto" takes bfloat16 where the hardware runs it natively: the network's
+    convolutions are 1.7x faster on an AVX-512 BF16 CPU, while the moments,
+    the loss and the map itself stay float32. Elsewhere (an AVX2 laptop, where
+    bfloat16 is emulated and slower) it stays float32. float16 is for GPUs.
+    """
+    precision = settings.precision
+    if precision == "auto":
+        precision = "bfloat16" if native_bfloat16(device) else "float32"
+    if precision == "float32" or device.type == "mps":
         return None
-    return torch.bfloat16 if settings.precision == "bfloat16" else torch.float16
+    if device.type == "cpu":
+        return torch.bfloat16 if precision == "bfloat16" else None
+    return torch.bfloat16 if precision == "bfloat16" else torch.float16
 
 
 def level_count(height: int, width: int, regions: Sequence[Region]) -> int:
@@ -168,6 +201,7 @@ class Synthesis:
         self.region_maps = None if weights is None else [np.asarray(m, dtype=np.float32) for m in weights]
         self.keep_input = keep_input
         self.targets = targets or TargetCache()
+        self._digests: dict = {}
         self.budget = settings.max_memory_gb or DEFAULT_BUDGET_GIB
         self.value_bytes = 2 if self.autocast is not None else 4
         self._last_preview = 0.0
@@ -227,16 +261,16 @@ class Synthesis:
         )
 
     # -- one level ----------------------------------------------------------
-    def _run_level(self, k: int, step: int, size, iterations: int, previous: Optional[torch.Tensor], gen: torch.Generator) -> torch.Tensor:
+    def _run_level(
+        self, k: int, step: int, size, iterations: int, previous: Optional[torch.Tensor], gen: torch.Generator
+    ) -> torch.Tensor:
         dev = self.device
         f = 2**k
         sigma = self.sigma / f
         h, w = size
         self._stage = f"level {step + 1}/{self._levels} ({w}x{h})"
         self._report(0.0, "analysing patterns")
-        # The finest level only sharpens what coarser levels laid out: layers to
-        # relu3_1 suffice there and cost less than half of the full network.
-        self.level_net = self.net.truncated(FINE_LEVEL_TAPS) if (k == 0 and self._levels >= 2) else self.net
+        self.level_net = self.net.truncated(self._level_taps(k, step))
         plan = plan_block_size(self.level_net, h, w, self.budget, self.value_bytes)
         self.block_size = plan.block
         targets = [self._target(r, r.multiplier / f, sigma) for r in self.regions]
@@ -276,6 +310,18 @@ class Synthesis:
             d = self._match_spectra(d, targets, stds, weights)
             d = self._match_histograms(d, targets, stds, weights)
         return d
+
+    def _level_taps(self, k: int, step: int) -> int:
+        """Tapped layers at this level: the full network only where a single level must do everything."""
+        if self._levels == 1:
+            return len(self.net.taps)
+        if k == 0:
+            return FINE_LEVEL_TAPS
+        if step == 0 and self.settings.preset != "preview":
+            return COARSE_LEVEL_TAPS
+        # The panel's preview lays out with relu3_1 too: twice as fast at its
+        # coarsest level, the same cells and pores, a less connected network.
+        return MIDDLE_LEVEL_TAPS
 
     @staticmethod
     def _preview_sized(x: torch.Tensor) -> torch.Tensor:
@@ -330,10 +376,23 @@ class Synthesis:
 
     # -- helpers --------------------------------------------------------------
     def _target(self, region: Region, multiplier: float, sigma: float) -> LevelTarget:
-        key = (region.key, round(multiplier, 6), round(sigma, 6), self.settings.backbone, self.settings.weights, self.wrap, str(self.device))
+        """The pattern's targets at one level, through this level's network (the finest runs a shorter one)."""
+        if id(region) not in self._digests:
+            self._digests[id(region)] = pattern_digest(region.disp)
+        net = self.level_net
+        network = (getattr(net, "source", "?"), tuple(net.taps), net.halo, str(self.autocast))
+        key = (self._digests[id(region)], round(multiplier, 6), round(sigma, 6), region.wrap, network, str(self.device))
         return self.targets.get(
             key,
-            lambda: level_target(self.net, region.disp.to(self.device), multiplier, sigma, min(self.block_size or 512, 1024), region.wrap, self.autocast),
+            lambda: level_target(
+                net,
+                region.disp.to(self.device),
+                multiplier,
+                sigma,
+                min(self.block_size or 512, 1024),
+                region.wrap,
+                self.autocast,
+            ),
         )
 
     def _weights(self, size) -> Optional[torch.Tensor]:
@@ -341,7 +400,9 @@ class Synthesis:
         if self.region_maps is None:
             return None
         maps = [torch.from_numpy(m)[None, None] for m in self.region_maps]
-        stacked = torch.cat([F.interpolate(m, size=size, mode="bilinear", align_corners=False, antialias=True) for m in maps], 1)
+        stacked = torch.cat(
+            [F.interpolate(m, size=size, mode="bilinear", align_corners=False, antialias=True) for m in maps], 1
+        )
         return stacked[0].clamp_min(0).to(self.device)
 
     def _std_map(self, weights: Optional[torch.Tensor], stds: Sequence[float], size) -> torch.Tensor:
@@ -358,7 +419,9 @@ class Synthesis:
             ly = _own_range(grid.offset, grid.stride, self.level_net.halo, h)
             lx = _own_range(grid.offset, grid.stride, self.level_net.halo, w)
             ny, nx = ly[1] - ly[0], lx[1] - lx[0]
-            out.append(F.interpolate(weights[None], size=(ny, nx), mode="bilinear", align_corners=False, antialias=True)[0])
+            out.append(
+                F.interpolate(weights[None], size=(ny, nx), mode="bilinear", align_corners=False, antialias=True)[0]
+            )
         return out
 
     @staticmethod
@@ -386,7 +449,9 @@ class Synthesis:
             total = weights.sum(0).clamp_min(1e-6)
             matched = torch.zeros_like(band)
             for r, t in enumerate(targets):
-                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=band.device)) * (weights[r] / total)
+                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=band.device)) * (
+                    weights[r] / total
+                )
         return matched
 
     def _report(self, level_fraction: float, what: str, v: Optional[torch.Tensor] = None, unit: float = 1.0) -> None:

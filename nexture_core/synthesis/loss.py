@@ -50,7 +50,9 @@ def texture_loss(
     return loss
 
 
-def moment_loss(moments: Moments, targets: Sequence[TargetStats], region_gain: Sequence[float]) -> Tuple[float, List[torch.Tensor], List[torch.Tensor]]:
+def moment_loss(
+    moments: Moments, targets: Sequence[TargetStats], region_gain: Sequence[float]
+) -> Tuple[float, List[torch.Tensor], List[torch.Tensor]]:
     """Loss value and its gradient w.r.t. the *raw* sums and Grams of ``moments``."""
     sums = [s.float().clone().requires_grad_(True) for s in moments.sums]
     grams = [g.float().clone().requires_grad_(True) for g in moments.grams]

@@ -44,7 +44,9 @@ class BlockPlan:
     estimated_bytes: int
 
 
-def plan_block_size(net: ValidFeatureNet, height: int, width: int, budget_gib: float, bytes_per_value: int) -> BlockPlan:
+def plan_block_size(
+    net: ValidFeatureNet, height: int, width: int, budget_gib: float, bytes_per_value: int
+) -> BlockPlan:
     """The largest square block whose estimate fits the budget; raises if even the smallest cannot."""
     budget = budget_gib * 1024**3
     fixed = FULL_SIZE_BUFFERS * 4 * (height + 2 * net.halo) * (width + 2 * net.halo)

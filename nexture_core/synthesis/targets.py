@@ -8,7 +8,10 @@ Amplitude and histogram targets come from the same detail band.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -16,8 +19,8 @@ import numpy as np
 import torch
 
 from .. import filters
-from ..units import PATTERN_MIN_SIDE
 from ..network.layers import ValidFeatureNet
+from ..units import PATTERN_MIN_SIDE
 from .blocks import gather, plan_blocks
 from .loss import TargetStats, target_from_moments
 
@@ -147,16 +150,49 @@ def level_target(
     return LevelTarget(stats=target_from_moments(moments), detail_std=std, quantiles=qs, spectrum=radial_power(d / std))
 
 
+SHARED_TARGETS = 48  # level targets kept per process (a few MB): a panel's previews reuse them
+
+
 class TargetCache:
-    """Level targets by (pattern id, multiplier, sigma, network): the same pattern is analysed once."""
+    """Level targets by (pattern pixels, multiplier, sigma, network): the same pattern is analysed once.
+
+    Besides its own entries it reads and fills a small process-wide store, so
+    repeated previews of one pattern at one scale skip the pattern's analysis
+    (a few seconds on a CPU, most of a 512 px preview). Keys identify the
+    pattern by its pixels (:func:`pattern_digest`), never by an id alone.
+    """
+
+    _shared: OrderedDict[Tuple, LevelTarget] = OrderedDict()
+    _lock = threading.Lock()
 
     def __init__(self) -> None:
         self._cache: Dict[Tuple, LevelTarget] = {}
 
     def get(self, key: Tuple, make) -> LevelTarget:
         if key not in self._cache:
-            self._cache[key] = make()
+            with self._lock:
+                found = self._shared.get(key)
+                if found is not None:
+                    self._shared.move_to_end(key)
+            if found is None:
+                found = make()
+                with self._lock:
+                    self._shared[key] = found
+                    while len(self._shared) > SHARED_TARGETS:
+                        self._shared.popitem(last=False)
+            self._cache[key] = found
         return self._cache[key]
+
+    @classmethod
+    def clear_shared(cls) -> None:
+        with cls._lock:
+            cls._shared.clear()
+
+
+def pattern_digest(disp: torch.Tensor) -> str:
+    """A short fingerprint of a pattern's pixels, for cache keys (ids may be reused by imports)."""
+    arr = disp.detach().float().cpu().contiguous().numpy()
+    return hashlib.blake2b(arr.tobytes(), digest_size=12).hexdigest() + str(tuple(arr.shape))
 
 
 def match_histogram(d: torch.Tensor, target_q: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:

@@ -39,7 +39,9 @@ def binding_order(modules: Mapping[str, Any] = sys.modules, environ: Mapping[str
     wanted = environ.get(BINDING_ENV, "").strip()
     if wanted:
         if wanted not in BINDINGS:
-            raise QtMissingError(f"{BINDING_ENV}={wanted!r} is not a Qt binding the panel supports; use {' or '.join(BINDINGS)}.")
+            raise QtMissingError(
+                f"{BINDING_ENV}={wanted!r} is not a Qt binding the panel supports; use {' or '.join(BINDINGS)}."
+            )
         return (wanted,)
     return BINDINGS
 
@@ -58,7 +60,9 @@ def import_binding(order: Optional[Sequence[str]] = None) -> Tuple[str, Any, Any
         except ImportError:
             continue
         return name, core, gui, widgets
-    raise QtMissingError(f"The Nexture panel needs Qt for Python ({' or '.join(order)}) but it cannot be imported; run: pip install nexture[ui]")
+    raise QtMissingError(
+        f"The Nexture panel needs Qt for Python ({' or '.join(order)}) but it cannot be imported; run: pip install nexture[ui]"
+    )
 
 
 BINDING, QtCore, QtGui, QtWidgets = import_binding()

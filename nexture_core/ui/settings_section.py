@@ -15,8 +15,8 @@ import math
 from typing import Optional, Sequence
 
 from .. import units
-from ..units import DEFAULT_HEIGHT_MM
 from ..settings import DEVICES, PRESETS, Settings
+from ..units import DEFAULT_HEIGHT_MM
 from .qt import Qt, QtWidgets
 
 SCALE_MIN, SCALE_MAX = 0.25, 4.0
@@ -75,8 +75,11 @@ def physical_sizes_text(settings: Settings, width_px: Optional[int], patterns: S
     t = units.texel(settings, width_px or 1, pattern)
     if settings.map_width_mm is not None and not width_px:
         return "Load a map to turn its width into a texel size."
-    head = (f"Assumed the pattern's own <b>{t.output_mm:.4g} mm</b> per texel (give the map's size above)"
-            if t.assumed else f"<b>{t.output_mm:.4g} mm</b> per output texel")
+    head = (
+        f"Assumed the pattern's own <b>{t.output_mm:.4g} mm</b> per texel (give the map's size above)"
+        if t.assumed
+        else f"<b>{t.output_mm:.4g} mm</b> per output texel"
+    )
     text = f"{head}: {units.describe_sizes(pattern, t, settings.scale)} ({pattern.id})."
     note = units.resolution_note(pattern, t, settings.scale, settings.upscale)
     if note:
@@ -111,7 +114,9 @@ class SettingsSection:
         self.width_spin = _spin(0.1, 100000.0, 1, 10.0, "The width the input map covers on the real body, in mm")
         self.width_spin.setSuffix(" mm")
         form.addRow("Map width", self.width_spin)
-        self.height_spin = _spin(0.0, 1e6, 3, 1.0, "How many mm of relief one unit of the map means (e.g. 10 for a map in cm)")
+        self.height_spin = _spin(
+            0.0, 1e6, 3, 1.0, "How many mm of relief one unit of the map means (e.g. 10 for a map in cm)"
+        )
         self.height_spin.setSpecialValueText(f"{DEFAULT_HEIGHT_MM:g} mm (default)")
         self.height_spin.setSuffix(" mm per unit")
         form.addRow("Height unit", self.height_spin)
@@ -212,7 +217,9 @@ class SettingsSection:
 
     def update_sizes(self) -> None:
         """Say what the detail becomes on this map: pores and cells in texels, and when --upscale is needed."""
-        self.sizes_label.setText(physical_sizes_text(self.settings(), self._input_width(), self._chosen_pattern_objects()))
+        self.sizes_label.setText(
+            physical_sizes_text(self.settings(), self._input_width(), self._chosen_pattern_objects())
+        )
 
     def _input_width(self) -> Optional[int]:
         return int(self.loaded.height.shape[1]) if self.loaded is not None else None

@@ -22,7 +22,7 @@ from ..progress import ProgressFn, check_cancel
 from ..settings import Settings
 from .imaging import DisplayMaps, blue_tint, crop_around, display_maps, shaded
 
-PREVIEW_SIDE = 256  # px of input around the view centre that a quick preview synthesizes
+PREVIEW_SIDE = 512  # px of input around the view centre that a quick preview synthesizes (the visible region at 1:1)
 
 
 def warm_up_engine(progress: ProgressFn, cancel: threading.Event) -> float:

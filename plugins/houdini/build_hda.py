@@ -27,7 +27,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE / "python"), str(HERE.parents[1])]
 
 import hou  # noqa: E402
-
 from nexture_houdini import copernicus  # noqa: E402
 
 COP_TYPE = "nexture::micro_detail_cop::1.0"
@@ -82,14 +81,33 @@ def build(type_name: str, library: Path) -> None:
         else:  # an old COP subnet outputs its display node
             reader.setDisplayFlag(True)
             reader.setRenderFlag(True)
-        asset = subnet.createDigitalAsset(name=type_name, hda_file_name=str(library), description="Nexture Micro Detail",
-                                          min_num_inputs=1, max_num_inputs=inputs)
+        asset = subnet.createDigitalAsset(
+            name=type_name,
+            hda_file_name=str(library),
+            description="Nexture Micro Detail",
+            min_num_inputs=1,
+            max_num_inputs=inputs,
+        )
         definition = asset.type().definition()
         group = definition.parmTemplateGroup()
         for template in templates(copernicus.SPEC):
             group.append(template)
-        group.append(hou.ButtonParmTemplate("synthesize", "Synthesize", script_callback=CALL.format("on_synthesize"), script_callback_language=hou.scriptLanguage.Python))
-        group.append(hou.ButtonParmTemplate("cancel", "Cancel", script_callback=CALL.format("on_cancel"), script_callback_language=hou.scriptLanguage.Python))
+        group.append(
+            hou.ButtonParmTemplate(
+                "synthesize",
+                "Synthesize",
+                script_callback=CALL.format("on_synthesize"),
+                script_callback_language=hou.scriptLanguage.Python,
+            )
+        )
+        group.append(
+            hou.ButtonParmTemplate(
+                "cancel",
+                "Cancel",
+                script_callback=CALL.format("on_cancel"),
+                script_callback_language=hou.scriptLanguage.Python,
+            )
+        )
         group.append(hou.StringParmTemplate(copernicus.STATUS_PARM, "Status", 1, default_value=("not run yet",)))
         result = hou.StringParmTemplate(copernicus.RESULT_PARM, "Result File", 1, default_value=("",))
         result.hide(True)
@@ -106,7 +124,9 @@ def default_dest() -> Path:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Build the Nexture assets into a Houdini otls folder.")
-    parser.add_argument("--dest", type=Path, default=None, help="folder for the .hda files (default: the user's otls folder)")
+    parser.add_argument(
+        "--dest", type=Path, default=None, help="folder for the .hda files (default: the user's otls folder)"
+    )
     args = parser.parse_args(argv)
     dest = args.dest or default_dest()
     dest.mkdir(parents=True, exist_ok=True)

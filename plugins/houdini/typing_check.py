@@ -3,14 +3,32 @@ test fakes, per MYPYPATH) satisfy the Protocols the plugin is typed against."""
 
 import hdefereval
 import hou
-
 from nexture_houdini.host_api import (
-    CopNodeAPI, Cop2NodeAPI, GeometryAPI, HDeferEvalAPI, HouAPI, ImageLayerAPI, NodeAPI, ParmAPI, PointAPI, PrimAPI, VertexAPI,
+    Cop2NodeAPI,
+    CopNodeAPI,
+    GeometryAPI,
+    HDeferEvalAPI,
+    HouAPI,
+    ImageLayerAPI,
+    NodeAPI,
+    ParmAPI,
+    PointAPI,
+    PrimAPI,
+    VertexAPI,
 )
 
 
-def classes(node: hou.OpNode, parm: hou.Parm, cop: hou.CopNode, cop2: hou.Cop2Node, layer: hou.ImageLayer,
-            geo: hou.Geometry, prim: hou.Prim, vertex: hou.Vertex, point: hou.Point) -> None:
+def classes(
+    node: hou.OpNode,
+    parm: hou.Parm,
+    cop: hou.CopNode,
+    cop2: hou.Cop2Node,
+    layer: hou.ImageLayer,
+    geo: hou.Geometry,
+    prim: hou.Prim,
+    vertex: hou.Vertex,
+    point: hou.Point,
+) -> None:
     a: NodeAPI = node
     b: ParmAPI = parm
     c: CopNodeAPI = cop

@@ -2,7 +2,6 @@
 method's own docstring but missing from the types-houdini signature (see host_api.py)."""
 
 import hou
-
 from nexture_houdini.host_api import Cop2PixelsAPI
 
 

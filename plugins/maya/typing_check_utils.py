@@ -2,7 +2,6 @@
 ``OpenMayaUI.MQtUtil``) and the documented cmds call shapes its stub lacks."""
 
 from maya import OpenMayaUI, cmds, utils
-
 from nexture_maya.host_api import MayaCmdsExtraAPI, MayaUtilsAPI, MQtUtilAPI
 
 api: MayaUtilsAPI = utils

@@ -2,7 +2,6 @@
 stubs, or the test fake, per MYPYPATH) satisfy the Protocols the plugin is typed against."""
 
 import nuke
-
 from nexture_nuke.host_api import GroupAPI, KnobAPI, NodeAPI, NukeAPI, ProgressTaskAPI
 
 

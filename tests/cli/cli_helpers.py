@@ -17,8 +17,14 @@ def smooth(h: int = 64, w: int = 64) -> np.ndarray:
     return (0.5 + 0.3 * np.sin(3 * xx) * np.cos(2 * yy)).astype(np.float32)
 
 
-def write_exr(path: Path, pixels: np.ndarray, dtype: str = "float", names: Optional[Sequence[str]] = None,
-              data_origin=(0, 0), display=None) -> Path:
+def write_exr(
+    path: Path,
+    pixels: np.ndarray,
+    dtype: str = "float",
+    names: Optional[Sequence[str]] = None,
+    data_origin=(0, 0),
+    display=None,
+) -> Path:
     """Plain OIIO write (independent of the writer under test): (H, W[, C]), windows as given."""
     arr = pixels if pixels.ndim == 3 else pixels[:, :, None]
     h, w, c = arr.shape

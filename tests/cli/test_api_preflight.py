@@ -19,7 +19,9 @@ def test_file_api_refuses_before_work(tmp_path, no_synthesis):
         synthesize_file(FileRequest(src, ["cheek"], FAST, output=str(tmp_path / "o.exr"), output_dtype="uint8"))
     with pytest.raises(OutputError, match=r"--stats .* is a file"):
         (tmp_path / "f").write_text("x")
-        synthesize_file(FileRequest(src, ["cheek"], FAST, output=str(tmp_path / "o.exr"), stats=str(tmp_path / "f" / "s.json")))
+        synthesize_file(
+            FileRequest(src, ["cheek"], FAST, output=str(tmp_path / "o.exr"), stats=str(tmp_path / "f" / "s.json"))
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f", "in.exr"] and not no_synthesis
 
 
@@ -30,7 +32,9 @@ def test_array_api_refuses_outliers_and_stretched_masks():
     with pytest.raises(InputError, match=r"1 extreme sample\(s\), e\.g\. 1e\+20"):
         synthesize(spiked, ["cheek"], FAST)
     with pytest.raises(InputError, match=r"mask 2: the mask is 64x32 px \(2:1\) but the input is 64x64 px \(1:1\)"):
-        synthesize(image, ["cheek", "forehead"], FAST, masks=[np.ones((32, 32), np.float32), np.ones((32, 64), np.float32)])
+        synthesize(
+            image, ["cheek", "forehead"], FAST, masks=[np.ones((32, 32), np.float32), np.ones((32, 64), np.float32)]
+        )
 
 
 def test_file_api_warnings_are_nexture_warnings(tmp_path, with_tiny):

@@ -114,7 +114,18 @@ def _mask_aspect(tmp: Path):
     src = write_exr(tmp / "in.exr", smooth(64, 64))
     write_exr(tmp / "left.exr", np.ones((32, 64), np.float32))
     write_exr(tmp / "right.exr", np.zeros((32, 64), np.float32))
-    return src, ["-p", "cheek", "--mask", tmp / "left.exr", "-p", "forehead", "--mask", tmp / "right.exr", "-o", tmp / "mix.exr"]
+    return src, [
+        "-p",
+        "cheek",
+        "--mask",
+        tmp / "left.exr",
+        "-p",
+        "forehead",
+        "--mask",
+        tmp / "right.exr",
+        "-o",
+        tmp / "mix.exr",
+    ]
 
 
 def _not_utf8_name(tmp: Path):
@@ -147,21 +158,46 @@ def _damaged_png(tmp: Path):
     level = stream[1] & 0xC0
     stream[1] = level | (31 - (0xF8 * 256 + level) % 31) % 31  # a valid header checksum, so the window is judged
     header = struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", bytes(stream)) + _png_chunk(b"IEND", b"")
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", bytes(stream))
+        + _png_chunk(b"IEND", b"")
+    )
     path = tmp / "damaged.png"
     path.write_bytes(png)
     return path, []
 
 
 CASES = [
-    pytest.param(_outlier(3.4e38), r"1 sample\(s\) of channel Y lie far outside the rest of the map, e\.g\. 3\.4e\+38.*--outliers clip\|fill", id="pixel-3.4e38"),
+    pytest.param(
+        _outlier(3.4e38),
+        r"1 sample\(s\) of channel Y lie far outside the rest of the map, e\.g\. 3\.4e\+38.*--outliers clip\|fill",
+        id="pixel-3.4e38",
+    ),
     pytest.param(_outlier(1e20), r"1 sample\(s\) .* e\.g\. 1e\+20", id="pixel-1e20"),
     pytest.param(_outlier(-5e4), r"1 sample\(s\) .* e\.g\. -5e\+04", id="pixel-minus-5e4"),
     pytest.param(_flood, r"\d{3,4} sample\(s\) .* e\.g\. [-]?1\.7e\+38", id="flood-1.7e38"),
-    pytest.param(_alpha_only, r"channel R is empty \(every pixel is 0\); the data is in channel A: pass --channel A", id="rgba-data-in-alpha"),
-    pytest.param(_window_outside, r"display window \(64x64 at \(0, 0\)\) and the data window \(64x64 at \(200, 0\)\) do not overlap.*--fullpixels", id="display-window-outside-data"),
-    pytest.param(_signed_to_png, r"out\.png: \d+\.\d% of the pixels .* outside 0-1 .* clipped in a 16-bit PNG.*--allow-lossy", id="signed-to-png"),
-    pytest.param(_tiff16_to_8bit, r"16-bit with \d+ distinct levels; an 8-bit output keeps \d+ of them.*--allow-lossy", id="16bit-to-8bit"),
+    pytest.param(
+        _alpha_only,
+        r"channel R is empty \(every pixel is 0\); the data is in channel A: pass --channel A",
+        id="rgba-data-in-alpha",
+    ),
+    pytest.param(
+        _window_outside,
+        r"display window \(64x64 at \(0, 0\)\) and the data window \(64x64 at \(200, 0\)\) do not overlap.*--fullpixels",
+        id="display-window-outside-data",
+    ),
+    pytest.param(
+        _signed_to_png,
+        r"out\.png: \d+\.\d% of the pixels .* outside 0-1 .* clipped in a 16-bit PNG.*--allow-lossy",
+        id="signed-to-png",
+    ),
+    pytest.param(
+        _tiff16_to_8bit,
+        r"16-bit with \d+ distinct levels; an 8-bit output keeps \d+ of them.*--allow-lossy",
+        id="16bit-to-8bit",
+    ),
     pytest.param(_jpeg_output, r"out\.jpg: JPEG is lossy .*--allow-lossy", id="jpg-output"),
     pytest.param(_jpeg_input_default_output, r"\.jpg: JPEG is lossy .*--format", id="jpg-input-default-output"),
     pytest.param(_uint8_exr, r"out\.exr: openexr cannot store uint8 samples", id="uint8-exr"),
@@ -171,14 +207,30 @@ CASES = [
     pytest.param(_stats_is_the_output, r"--stats .*out\.exr is also an output", id="stats-is-output"),
     pytest.param(_preview_exr, r"--preview .*8-bit image", id="preview-exr"),
     pytest.param(_output_is_a_folder, r"outdir is a folder; give a file name", id="output-is-a-folder"),
-    pytest.param(_output_under_a_file, r"out\.exr: .*plain\.txt is a file, so the folder cannot be created", id="output-under-a-file"),
+    pytest.param(
+        _output_under_a_file,
+        r"out\.exr: .*plain\.txt is a file, so the folder cannot be created",
+        id="output-under-a-file",
+    ),
     pytest.param(_empty_output, r"-o/--output is empty", id="empty-output"),
     pytest.param(_empty_stats, r"--stats is empty", id="empty-stats"),
-    pytest.param(_format_conflict, r"--format png conflicts with the output .*x\.exr \(a \.exr file\)", id="format-conflict"),
-    pytest.param(_mask_aspect, r"left\.exr: the mask is 64x32 px \(2:1\) but the input is 64x64 px \(1:1\)", id="mask-aspect"),
+    pytest.param(
+        _format_conflict, r"--format png conflicts with the output .*x\.exr \(a \.exr file\)", id="format-conflict"
+    ),
+    pytest.param(
+        _mask_aspect, r"left\.exr: the mask is 64x32 px \(2:1\) but the input is 64x64 px \(1:1\)", id="mask-aspect"
+    ),
     pytest.param(_not_utf8_name, r"caf\ufffd\.exr: the file name is not valid UTF-8", id="non-utf8-name"),
-    pytest.param(_damaged_exr_header, r"damaged\.exr: not an image OpenImageIO can read \(Required attribute 'compression': Invalid type", id="exr-header-not-utf8"),
-    pytest.param(_damaged_png, r"damaged\.png: pixel data is truncated or corrupt \(PNG read error: IDAT: invalid window size\)", id="png-libpng-error"),
+    pytest.param(
+        _damaged_exr_header,
+        r"damaged\.exr: not an image OpenImageIO can read \(Required attribute 'compression': Invalid type",
+        id="exr-header-not-utf8",
+    ),
+    pytest.param(
+        _damaged_png,
+        r"damaged\.png: pixel data is truncated or corrupt \(PNG read error: IDAT: invalid window size\)",
+        id="png-libpng-error",
+    ),
 ]
 
 

@@ -11,10 +11,13 @@ from cli_helpers import FAST, smooth, write_exr
 import nexture_core.io.writing as writing
 
 
-@pytest.mark.parametrize("sig, code, line", [
-    (signal.SIGTERM, 143, "nexture: terminated (SIGTERM); no output was written."),
-    (signal.SIGINT, 130, "nexture: interrupted; no output was written."),
-])
+@pytest.mark.parametrize(
+    "sig, code, line",
+    [
+        (signal.SIGTERM, 143, "nexture: terminated (SIGTERM); no output was written."),
+        (signal.SIGINT, 130, "nexture: interrupted; no output was written."),
+    ],
+)
 def test_a_signal_during_the_write_leaves_no_file_and_one_line(tmp_path, cli, with_tiny, monkeypatch, sig, code, line):
     src = write_exr(tmp_path / "in.exr", smooth())
     real = writing._write_with

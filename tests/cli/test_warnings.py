@@ -31,7 +31,9 @@ def test_constant_map_gets_detail_at_its_real_depth(tmp_path, cli, with_tiny):
 def test_relief_finer_than_an_8_bit_level_is_named(tmp_path, cli, with_tiny):
     src = write_exr(tmp_path / "in.exr", smooth())
     out = tmp_path / "out.png"
-    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", out, "--dtype", "uint8", "--allow-lossy", "--height-mm", "1000", *FAST)
+    code, err, _ = cli(
+        "synth", src, "-p", with_tiny, "-o", out, "--dtype", "uint8", "--allow-lossy", "--height-mm", "1000", *FAST
+    )
     said = " | ".join(_warnings(err))
     assert code == 0
     assert "finer than one level of the 8-bit file" in said and "--height-mm" in said, said
@@ -39,7 +41,9 @@ def test_relief_finer_than_an_8_bit_level_is_named(tmp_path, cli, with_tiny):
 
 def test_nearly_flat_map_with_a_bump_gets_detail_and_the_bump_change_reported(tmp_path, cli, with_tiny):
     yy, xx = np.mgrid[0:128, 0:128]
-    bump = np.where(np.hypot(yy - 64, xx - 64) < 4, 0.8 * np.cos(np.hypot(yy - 64, xx - 64) / 4 * np.pi / 2) ** 2, 0).astype(np.float32)
+    bump = np.where(
+        np.hypot(yy - 64, xx - 64) < 4, 0.8 * np.cos(np.hypot(yy - 64, xx - 64) / 4 * np.pi / 2) ** 2, 0
+    ).astype(np.float32)
     assert 0.99 < np.mean(bump == 0) < 0.999
     src = write_exr(tmp_path / "bump.exr", bump)
     code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--height-mm", "1", *FAST)
@@ -47,12 +51,17 @@ def test_nearly_flat_map_with_a_bump_gets_detail_and_the_bump_change_reported(tm
     assert code == 0
     result, _ = read_map(tmp_path / "out.exr")
     assert float(result[bump == 0].std()) > 1e-4  # the flat part has relief now
-    assert re.search(r"sculpted features finer than about \d+ px are rebuilt from the pattern.*x 64, y 64 the map goes from 0\.8 to about 0\.\d+", said), said
+    assert re.search(
+        r"sculpted features finer than about \d+ px are rebuilt from the pattern.*x 64, y 64 the map goes from 0\.8 to about 0\.\d+",
+        said,
+    ), said
 
 
 def test_weights_with_the_random_backbone_are_named_as_ignored(tmp_path, cli, with_tiny):
     src = write_exr(tmp_path / "in.exr", smooth())
-    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--weights", tmp_path / "vgg.pth", *FAST)
+    code, err, _ = cli(
+        "synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--weights", tmp_path / "vgg.pth", *FAST
+    )
     assert code == 0
     assert any("--weights" in w and "ignored with --backbone random" in w for w in _warnings(err)), err
 
@@ -76,7 +85,9 @@ def test_jpeg_written_only_when_asked(tmp_path, cli, with_tiny):
 
 def test_partial_data_window_and_coloured_rgb_are_said(tmp_path, cli, with_tiny):
     rgb = np.stack([smooth(), smooth() * 0.5, smooth() * 0.2], axis=2)
-    src = write_exr(tmp_path / "rgb.exr", rgb, "half", names=("R", "G", "B"), data_origin=(0, 16), display=(0, 0, 64, 80))
+    src = write_exr(
+        tmp_path / "rgb.exr", rgb, "half", names=("R", "G", "B"), data_origin=(0, 16), display=(0, 0, 64, 80)
+    )
     code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", *FAST)
     said = " | ".join(_warnings(err))
     assert code == 0
@@ -84,10 +95,24 @@ def test_partial_data_window_and_coloured_rgb_are_said(tmp_path, cli, with_tiny)
     assert "the data window covers 80% of the display window" in said
 
 
-def test_stats_record_the_warnings_and_nothing_is_written_when_the_result_is_not_finite(tmp_path, cli, with_tiny, monkeypatch):
+def test_stats_record_the_warnings_and_nothing_is_written_when_the_result_is_not_finite(
+    tmp_path, cli, with_tiny, monkeypatch
+):
     src = write_exr(tmp_path / "const.exr", np.full((64, 64), 0.3, np.float32))
     stats = tmp_path / "stats.json"
-    code, _, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "out.exr", "--stats", stats, "--preview", tmp_path / "ba.png", *FAST)
+    code, _, _ = cli(
+        "synth",
+        src,
+        "-p",
+        with_tiny,
+        "-o",
+        tmp_path / "out.exr",
+        "--stats",
+        stats,
+        "--preview",
+        tmp_path / "ba.png",
+        *FAST,
+    )
     record = json.loads(stats.read_text())
     assert code == 0 and (tmp_path / "ba.png").exists()
     assert record["outputs"] == [str(tmp_path / "out.exr")] and "no texel size given" in record["warnings"][0]
@@ -104,8 +129,13 @@ def test_stats_record_the_warnings_and_nothing_is_written_when_the_result_is_not
 
     monkeypatch.setattr(api, "synthesize", broken)
     before = cli.files()
-    code, err, _ = cli("synth", src, "-p", with_tiny, "-o", tmp_path / "again.exr", "--stats", tmp_path / "again.json", *FAST)
-    assert code == 2 and "again.exr: the synthesis went wrong and nothing was written: 1 of 4096 samples are NaN or Inf" in err[-1]
+    code, err, _ = cli(
+        "synth", src, "-p", with_tiny, "-o", tmp_path / "again.exr", "--stats", tmp_path / "again.json", *FAST
+    )
+    assert (
+        code == 2
+        and "again.exr: the synthesis went wrong and nothing was written: 1 of 4096 samples are NaN or Inf" in err[-1]
+    )
     assert cli.files() == before
 
 

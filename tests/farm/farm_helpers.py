@@ -26,7 +26,9 @@ def smooth_field(height: int, width: int, seed: int = 0) -> np.ndarray:
     return (forms + mid).astype(np.float32)
 
 
-def write_tile_set(folder: Path, size: int = 64, layout=((0, 0), (1, 0)), unrelated=(), name="face", ext="exr", seed=0) -> dict:
+def write_tile_set(
+    folder: Path, size: int = 64, layout=((0, 0), (1, 0)), unrelated=(), name="face", ext="exr", seed=0
+) -> dict:
     """Tiles cut from one continuous field (so neighbours join), written as ``name.<UDIM>.ext``.
 
     ``layout``: (u, v) tiles; ``unrelated``: (u, v) tiles filled with an unrelated map
@@ -42,7 +44,7 @@ def write_tile_set(folder: Path, size: int = 64, layout=((0, 0), (1, 0)), unrela
     paths = {}
     for u, v in cells:
         row0 = (vs - 1 - v) * size  # v grows upwards; image rows grow downwards
-        tile = field[row0:row0 + size, u * size:(u + 1) * size]
+        tile = field[row0 : row0 + size, u * size : (u + 1) * size]
         if (u, v) in unrelated:
             tile = 1.0 - smooth_field(size, size, seed + 17 + u)[::-1] * 0.5
         number = 1001 + u + 10 * v
@@ -66,7 +68,7 @@ def fake_synthesize_file(request, progress=None, cancel=None):
     maps = list(request.settings.maps)
     paths = output_paths(request, keys, maps, Path(request.input).suffix)
     written = []
-    for (key, m), path in paths.items():
+    for path in paths.values():
         out = (image + detail).astype(np.float32)
         written.append(write_image(path, out, like=info, dtype=request.output_dtype, protect=[Path(request.input)]))
     return written

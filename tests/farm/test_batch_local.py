@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from farm_helpers import CountingRunner, calls_of, cli_main, real_engine_available, write_tile_set
 
 from nexture_core import udim
 from nexture_core.batch import run_batch, run_udim_set
@@ -16,15 +17,20 @@ from nexture_core.batch.manifest import MANIFEST_NAME
 from nexture_core.io import read_map
 from nexture_core.metrics.seams import edge_step_score
 from nexture_core.settings import Settings
-from farm_helpers import CountingRunner, calls_of, cli_main, real_engine_available, write_tile_set
 
 FAST = Settings(backbone="random", preset="preview", iterations=2, seed=3)
 
 
 def make_job(tmp_path, joins="off", retries=0, layout=((0, 0), (1, 0), (2, 0))):
     write_tile_set(tmp_path / "in", layout=layout)
-    item = WorkItem(name="face", input=str(tmp_path / "in" / "face.<UDIM>.exr"), patterns=["cheek"], settings=FAST,
-                    output=str(tmp_path / "out" / "face_{pattern}.<UDIM>.exr"), joins=joins)
+    item = WorkItem(
+        name="face",
+        input=str(tmp_path / "in" / "face.<UDIM>.exr"),
+        patterns=["cheek"],
+        settings=FAST,
+        output=str(tmp_path / "out" / "face_{pattern}.<UDIM>.exr"),
+        joins=joins,
+    )
     return BatchJob(path=None, items=[item], retries=retries)
 
 
@@ -144,10 +150,20 @@ def test_run_udim_set_with_the_real_engine_matches_a_single_tile_run(tmp_path):
     from nexture_core.api import FileRequest, synthesize_file
 
     write_tile_set(tmp_path / "in", layout=((0, 0), (1, 0)))
-    request = FileRequest(input=str(tmp_path / "in" / "face.<UDIM>.exr"), patterns=["cheek"], settings=FAST,
-                          output=str(tmp_path / "out" / "face.<UDIM>.exr"))
+    request = FileRequest(
+        input=str(tmp_path / "in" / "face.<UDIM>.exr"),
+        patterns=["cheek"],
+        settings=FAST,
+        output=str(tmp_path / "out" / "face.<UDIM>.exr"),
+    )
     written = run_udim_set(request, joins="off")
     assert [Path(p).name for p in written] == ["face.1001.exr", "face.1002.exr"]
-    alone = synthesize_file(FileRequest(input=str(tmp_path / "in" / "face.1002.exr"), patterns=["cheek"],
-                                        settings=FAST.replace(seed=udim.tile_seed(FAST.seed, 1002)), output=str(tmp_path / "alone.exr")))
+    alone = synthesize_file(
+        FileRequest(
+            input=str(tmp_path / "in" / "face.1002.exr"),
+            patterns=["cheek"],
+            settings=FAST.replace(seed=udim.tile_seed(FAST.seed, 1002)),
+            output=str(tmp_path / "alone.exr"),
+        )
+    )
     np.testing.assert_array_equal(read_map(alone[0])[0], read_map(tmp_path / "out" / "face.1002.exr")[0])

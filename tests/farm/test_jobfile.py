@@ -6,13 +6,13 @@ import shlex
 from pathlib import Path
 
 import pytest
+from farm_helpers import cli_main as main
+from farm_helpers import cli_parser, write_tile_set
 
 from nexture_core import udim
 from nexture_core.batch.commands import export_commands
 from nexture_core.batch.jobfile import load_job
-from farm_helpers import cli_main as main, cli_parser
 from nexture_core.errors import InputError, OutputError, SettingsError
-from farm_helpers import write_tile_set
 
 
 def job_file(tmp_path: Path, body: str) -> Path:
@@ -54,19 +54,34 @@ def test_a_good_job_loads_with_relative_paths_and_merged_settings(tmp_path, tile
     assert req.output == str(tmp_path / "out" / "hero_{pattern}.1002.exr")
 
 
-@pytest.mark.parametrize("change, error, words", [
-    (("retries = 1", "retries = -1"), SettingsError, ["job.toml", "retries"]),
-    (("strength = 2", "strenght = 2"), SettingsError, ["item 1 (hero)", "strenght", "strength"]),
-    (("strength = 2", "strength = 99"), SettingsError, ["item 1 (hero)", "strength"]),
-    (("strength = 2", "tileable = 3"), SettingsError, ["item 1 (hero)", "tileable"]),
-    (('patterns = ["cheek"]', 'patterns = "cheek"\nmasks = ["a.exr", "b.exr"]'), SettingsError, ["item 1 (hero)", "masks", "one mask per pattern"]),
-    (('patterns = ["cheek"]', 'patterns = ["cheek"]\ncolour = 1'), SettingsError, ["item 1 (hero)", "colour"]),
-    (('input = "in/face.<UDIM>.exr"', 'input = "in/body.<UDIM>.exr"'), InputError, ["item 1 (hero)", "input", "no tile matches"]),
-    (('output = "out/hero_{pattern}.<UDIM>.exr"', 'output = "out/hero.exr"'), SettingsError, ["item 1 (hero)", "output", "<UDIM>"]),
-    (('[batch]', '[batch]\njoins = "sometimes"'), SettingsError, ["[batch]", "joins"]),
-    (('[[item]]', '[[items]]'), SettingsError, ["unknown key 'items'", "item"]),
-    (('name = "hero"', 'name = "hero"\nformat = "jpg"'), SettingsError, ["format", "exr"]),
-])
+@pytest.mark.parametrize(
+    "change, error, words",
+    [
+        (("retries = 1", "retries = -1"), SettingsError, ["job.toml", "retries"]),
+        (("strength = 2", "strenght = 2"), SettingsError, ["item 1 (hero)", "strenght", "strength"]),
+        (("strength = 2", "strength = 99"), SettingsError, ["item 1 (hero)", "strength"]),
+        (("strength = 2", "tileable = 3"), SettingsError, ["item 1 (hero)", "tileable"]),
+        (
+            ('patterns = ["cheek"]', 'patterns = "cheek"\nmasks = ["a.exr", "b.exr"]'),
+            SettingsError,
+            ["item 1 (hero)", "masks", "one mask per pattern"],
+        ),
+        (('patterns = ["cheek"]', 'patterns = ["cheek"]\ncolour = 1'), SettingsError, ["item 1 (hero)", "colour"]),
+        (
+            ('input = "in/face.<UDIM>.exr"', 'input = "in/body.<UDIM>.exr"'),
+            InputError,
+            ["item 1 (hero)", "input", "no tile matches"],
+        ),
+        (
+            ('output = "out/hero_{pattern}.<UDIM>.exr"', 'output = "out/hero.exr"'),
+            SettingsError,
+            ["item 1 (hero)", "output", "<UDIM>"],
+        ),
+        (("[batch]", '[batch]\njoins = "sometimes"'), SettingsError, ["[batch]", "joins"]),
+        (("[[item]]", "[[items]]"), SettingsError, ["unknown key 'items'", "item"]),
+        (('name = "hero"', 'name = "hero"\nformat = "jpg"'), SettingsError, ["format", "exr"]),
+    ],
+)
 def test_bad_job_files_name_file_item_and_key(tmp_path, tiles, change, error, words):
     body = GOOD.replace(*change)
     assert body != GOOD
@@ -85,10 +100,16 @@ def test_not_toml_and_missing_items_and_duplicates(tmp_path, tiles):
         load_job(job_file(tmp_path, "[batch]\nretries = 1\n"))
     with pytest.raises(InputError, match="not found"):
         load_job(tmp_path / "nope.toml")
-    twice = GOOD + GOOD.split("[settings]")[1].split("[[item]]", 1)[0] * 0 + "\n[[item]]\nname = \"hero\"\ninput = \"in/face.<UDIM>.exr\"\noutput = \"out/b.<UDIM>.exr\"\n"
+    twice = (
+        GOOD
+        + GOOD.split("[settings]")[1].split("[[item]]", 1)[0] * 0
+        + '\n[[item]]\nname = "hero"\ninput = "in/face.<UDIM>.exr"\noutput = "out/b.<UDIM>.exr"\n'
+    )
     with pytest.raises(SettingsError, match="used twice"):
         load_job(job_file(tmp_path, twice))
-    same_out = GOOD + "\n[[item]]\nname = \"copy\"\ninput = \"in/face.<UDIM>.exr\"\noutput = \"out/hero_{pattern}.<UDIM>.exr\"\n"
+    same_out = (
+        GOOD + '\n[[item]]\nname = "copy"\ninput = "in/face.<UDIM>.exr"\noutput = "out/hero_{pattern}.<UDIM>.exr"\n'
+    )
     with pytest.raises(OutputError, match="same output"):
         load_job(job_file(tmp_path, same_out))
 
@@ -101,13 +122,13 @@ def test_missing_companion_tile_is_named(tmp_path, tiles):
 
 
 def test_cli_exit_code_2_for_a_bad_job(tmp_path, tiles, capsys):
-    path = job_file(tmp_path, GOOD.replace("retries = 1", "retries = \"lots\""))
+    path = job_file(tmp_path, GOOD.replace("retries = 1", 'retries = "lots"'))
     assert main(["batch", str(path)]) == 2
     assert "retries" in capsys.readouterr().err
 
 
 def test_export_commands_name_each_tile_its_seed_and_output(tmp_path, tiles, capsys):
-    path = job_file(tmp_path, GOOD.replace("[batch]", "[batch]\njoins = \"off\""))
+    path = job_file(tmp_path, GOOD.replace("[batch]", '[batch]\njoins = "off"'))
     assert main(["batch", str(path), "--export-commands"]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
     assert len(lines) == 3
@@ -125,7 +146,7 @@ def test_export_commands_name_each_tile_its_seed_and_output(tmp_path, tiles, cap
 
 
 def test_exported_command_parses_back_through_the_synth_parser(tmp_path, tiles):
-    job = load_job(job_file(tmp_path, GOOD.replace("[batch]", "[batch]\njoins = \"off\"")))
+    job = load_job(job_file(tmp_path, GOOD.replace("[batch]", '[batch]\njoins = "off"')))
     lines, notes = export_commands(job)
     assert notes == []
     args = cli_parser().parse_args(shlex.split(lines[0])[1:])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
 ray = pytest.importorskip("ray")
+
+import farm_helpers  # noqa: E402
+from farm_helpers import CountingRunner, calls_of, real_engine_available, write_tile_set  # noqa: E402
 
 from nexture_core import udim  # noqa: E402
 from nexture_core.batch import run_batch  # noqa: E402
@@ -14,8 +16,6 @@ from nexture_core.batch.jobfile import BatchJob, WorkItem  # noqa: E402
 from nexture_core.io import read_map  # noqa: E402
 from nexture_core.metrics.seams import edge_step_score  # noqa: E402
 from nexture_core.settings import Settings  # noqa: E402
-import farm_helpers  # noqa: E402
-from farm_helpers import CountingRunner, calls_of, real_engine_available, write_tile_set  # noqa: E402
 
 pytestmark = pytest.mark.farm
 FAST = Settings(backbone="random", preset="preview", iterations=2, seed=11)
@@ -34,8 +34,14 @@ def ray_instance():
 
 def make_job(tmp_path, joins="off", retries=2, layout=((0, 0), (1, 0), (2, 0), (3, 0))):
     write_tile_set(tmp_path / "in", layout=layout)
-    item = WorkItem(name="face", input=str(tmp_path / "in" / "face.<UDIM>.exr"), patterns=["cheek"], settings=FAST,
-                    output=str(tmp_path / "out" / "face.<UDIM>.exr"), joins=joins)
+    item = WorkItem(
+        name="face",
+        input=str(tmp_path / "in" / "face.<UDIM>.exr"),
+        patterns=["cheek"],
+        settings=FAST,
+        output=str(tmp_path / "out" / "face.<UDIM>.exr"),
+        joins=joins,
+    )
     return BatchJob(path=None, items=[item], retries=retries)
 
 
@@ -43,8 +49,9 @@ def test_ray_batch_equals_tiles_run_one_by_one_locally(tmp_path):
     job = make_job(tmp_path)
     report = run_batch(job, "ray", runner=CountingRunner(tmp_path / "calls", fake=not REAL), log=None)
     assert report.exit_code == 0 and len(report.outcomes) == 4
-    from nexture_core.batch.tasks import run_task
     from farm_helpers import fake_synthesize_file
+
+    from nexture_core.batch.tasks import run_task
 
     for tile in job.items[0].tiles():
         req = job.items[0].request_for(tile)
@@ -54,10 +61,15 @@ def test_ray_batch_equals_tiles_run_one_by_one_locally(tmp_path):
         alone_req = dataclasses.replace(req, output=str(tmp_path / "alone" / f"t{tile.number}.exr"))
         from nexture_core.batch.plan import Task
 
-        [alone] = run_task(Task("x", "x", "file", alone_req, tile, str(tmp_path)), synthesize_file=None if REAL else fake_synthesize_file)
+        [alone] = run_task(
+            Task("x", "x", "file", alone_req, tile, str(tmp_path)),
+            synthesize_file=None if REAL else fake_synthesize_file,
+        )
         # Same seed and settings: equal up to float rounding (a Ray worker runs torch
         # on one thread, this process on more, and summation order follows threads).
-        np.testing.assert_allclose(read_map(alone)[0], read_map(tmp_path / "out" / f"face.{tile.number}.exr")[0], rtol=0, atol=1e-5)
+        np.testing.assert_allclose(
+            read_map(alone)[0], read_map(tmp_path / "out" / f"face.{tile.number}.exr")[0], rtol=0, atol=1e-5
+        )
 
 
 def test_ray_retries_a_task_that_fails_once(tmp_path):
@@ -70,7 +82,9 @@ def test_ray_retries_a_task_that_fails_once(tmp_path):
 def test_ray_failure_is_reported_and_resume_redoes_only_the_missing_tile(tmp_path):
     job = make_job(tmp_path, retries=0)
     lines = []
-    report = run_batch(job, "ray", runner=CountingRunner(tmp_path / "calls", always_fail=["face/1004"]), log=lines.append)
+    report = run_batch(
+        job, "ray", runner=CountingRunner(tmp_path / "calls", always_fail=["face/1004"]), log=lines.append
+    )
     assert report.exit_code == 1 and [o.task.id for o in report.failed] == ["face/1004"]
     assert "simulated node failure" in report.failed[0].error
     assert len(lines) == 4 and any("FAILED face 1004" in ln for ln in lines)

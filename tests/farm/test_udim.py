@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
+from farm_helpers import smooth_field, write_tile_set
 
 from nexture_core import udim
 from nexture_core.errors import InputError, OutputError, SettingsError
 from nexture_core.metrics.seams import edge_step_score
-from farm_helpers import smooth_field, write_tile_set
 
 
 def test_tile_numbers_follow_the_udim_rule():
@@ -20,10 +19,16 @@ def test_tile_numbers_follow_the_udim_rule():
         udim.Tile.from_number(1000)
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("face.<UDIM>.exr", True), ("face.%(UDIM)d.exr", True), ("face_<UVTILE>.tif", True),
-    ("face.1001.exr", False), ("face.exr", False),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("face.<UDIM>.exr", True),
+        ("face.%(UDIM)d.exr", True),
+        ("face_<UVTILE>.tif", True),
+        ("face.1001.exr", False),
+        ("face.exr", False),
+    ],
+)
 def test_is_udim_path(path, expected):
     assert udim.is_udim_path(path) is expected
 
@@ -65,7 +70,7 @@ def test_find_tiles_all_conventions(tmp_path):
 def test_tile_seed_is_stable_distinct_and_31_bit():
     seeds = [udim.tile_seed(7, n) for n in (1001, 1002, 1011, 1012)]
     assert seeds == [udim.tile_seed(7, n) for n in (1001, 1002, 1011, 1012)]
-    assert len(set(seeds)) == 4 and all(0 <= s < 2 ** 31 for s in seeds)
+    assert len(set(seeds)) == 4 and all(0 <= s < 2**31 for s in seeds)
     assert udim.tile_seed(8, 1001) != udim.tile_seed(7, 1001)
     # A fixed value guards against an accidental change of the hash (it would re-seed every show).
     assert udim.tile_seed(0, 1001) == udim.tile_seed(0, 1001) and isinstance(udim.tile_seed(0, 1001), int)
@@ -129,8 +134,13 @@ def test_blend_makes_two_independent_syntheses_join_without_a_step():
     assert raw > 1.5, raw  # independent detail shows a seam
     assert 0.7 < joined < 1.3, joined
     # Away from the band the tiles are untouched, and the detail amplitude is kept in the band.
-    np.testing.assert_array_equal(a_fin[:, : size - margin], udim.crop_margins(a_out, a_m)[:, : size - margin].astype(np.float32))
-    hp = lambda x: x - gaussian_filter(x, 2.0)
+    np.testing.assert_array_equal(
+        a_fin[:, : size - margin], udim.crop_margins(a_out, a_m)[:, : size - margin].astype(np.float32)
+    )
+
+    def hp(x):
+        return x - gaussian_filter(x, 2.0)
+
     band_std = hp(np.concatenate([a_fin[:, -4:], b_fin[:, :4]], axis=1).astype(np.float64))[:, 2:-2].std()
     inner_std = hp(a_fin.astype(np.float64))[:, 8:40].std()
     assert 0.6 < band_std / inner_std < 1.4

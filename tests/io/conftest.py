@@ -11,10 +11,14 @@ import OpenImageIO as oiio
 import pytest
 
 # Beside the checkout (CI, /work/main); NEXTURE_SHARED_DATA points elsewhere (a worktree).
-SHARED_DATA = Path(os.environ.get("NEXTURE_SHARED_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data")
+SHARED_DATA = Path(
+    os.environ.get("NEXTURE_SHARED_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+)
 
 
-def write_oiio(path: Path, pixels: np.ndarray, dtype: str = "float", names: Optional[Sequence[str]] = None, **attrs) -> Path:
+def write_oiio(
+    path: Path, pixels: np.ndarray, dtype: str = "float", names: Optional[Sequence[str]] = None, **attrs
+) -> Path:
     """Write ``pixels`` (H, W, C) with plain OIIO, independent of the code under test."""
     h, w, c = pixels.shape
     spec = oiio.ImageSpec(w, h, c, dtype)

@@ -24,7 +24,9 @@ def _failing_writer(exc):
 # Factories, not exception instances: a module-level instance keeps the traceback of
 # its raise (frames holding OIIO ImageSpecs) alive until exit, where nanobind then
 # reports "leaked instances".
-@pytest.mark.parametrize("make_exc", [lambda: RuntimeError("disk full"), KeyboardInterrupt, lambda: OSError(28, "No space left on device")])
+@pytest.mark.parametrize(
+    "make_exc", [lambda: RuntimeError("disk full"), KeyboardInterrupt, lambda: OSError(28, "No space left on device")]
+)
 def test_failure_mid_write_leaves_nothing_and_keeps_destination(tmp_path, img, monkeypatch, make_exc):
     exc = make_exc()
     dest = write_image(tmp_path / "map.exr", img.noise(16, 16, 1), dtype="float")

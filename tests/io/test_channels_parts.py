@@ -102,7 +102,9 @@ def test_tiled_mipmapped_reads_top_level(tmp_path, img):
     base = img.noise(64, 96, 1)
     src = img.write_oiio(tmp_path / "flat.exr", base, "float")
     tex = tmp_path / "tex.exr"
-    assert oiio.ImageBufAlgo.make_texture(oiio.MakeTxTexture, oiio.ImageBuf(str(src)), str(tex), oiio.ImageSpec(0, 0, 0, "float"))
+    assert oiio.ImageBufAlgo.make_texture(
+        oiio.MakeTxTexture, oiio.ImageBuf(str(src)), str(tex), oiio.ImageSpec(0, 0, 0, "float")
+    )
     pixels, info = read_map(tex)
     assert info.tiled is not None and info.mip_levels > 1
     assert pixels.shape == (64, 96) and np.array_equal(pixels, base[:, :, 0])

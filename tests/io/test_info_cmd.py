@@ -30,7 +30,9 @@ def test_text_report(tmp_path, img, capsys):
 
 def test_json_report_with_channel_and_part(tmp_path, img, capsys):
     pixels = img.noise(16, 20, 1)
-    path = img.write_multipart(tmp_path / "mp.exr", [("beauty", img.noise(16, 20, 3), "RGB"), ("height", pixels, ["Y"])])
+    path = img.write_multipart(
+        tmp_path / "mp.exr", [("beauty", img.noise(16, 20, 3), "RGB"), ("height", pixels, ["Y"])]
+    )
     assert _run([str(path), "--part", "height", "--channel", "Y", "--json"]) == 0
     (report,) = json.loads(capsys.readouterr().out)
     assert report["part_name"] == "height" and report["selected"] == ["Y"]

@@ -77,7 +77,7 @@ def test_sculpted_content_is_not_an_outlier(case):
     if case == "bump-on-zero":  # 0.05% of the map, the rest exactly 0
         m = np.where(np.hypot(yy - 100, xx - 80) < 3, 0.8, 0.0)
     elif case == "noisy-floor-and-ridge":
-        m = np.random.default_rng(0).normal(0, 1e-3, (256, 256)) + np.exp(-((xx - 128) / 3.0) ** 2) * 2.0
+        m = np.random.default_rng(0).normal(0, 1e-3, (256, 256)) + np.exp(-(((xx - 128) / 3.0) ** 2)) * 2.0
     elif case == "half-ramp":
         m = xx * 200.0
     else:
@@ -125,6 +125,8 @@ def test_libpng_prints_nothing_of_its_own(tmp_path, img, capfd):
     bad = tmp_path / "bad.png"
     bad.write_bytes(bytes(data))
     capfd.readouterr()
-    with pytest.raises(InputError, match=r"bad\.png: not an image OpenImageIO can read \(PNG read error: IHDR: CRC error\)"):
+    with pytest.raises(
+        InputError, match=r"bad\.png: not an image OpenImageIO can read \(PNG read error: IHDR: CRC error\)"
+    ):
         read_map(bad)
     assert "libpng" not in capfd.readouterr().err

@@ -34,7 +34,9 @@ def test_missing_folder_empty_and_not_an_image(tmp_path):
     _one_line(e.value, text)
 
 
-@pytest.mark.parametrize("ext,dtype", [("exr", "half"), ("tif", "uint16"), ("png", "uint16"), ("jpg", "uint8"), ("exr", "float")])
+@pytest.mark.parametrize(
+    "ext,dtype", [("exr", "half"), ("tif", "uint16"), ("png", "uint16"), ("jpg", "uint8"), ("exr", "float")]
+)
 @pytest.mark.parametrize("keep", [0.5, 0.9])
 def test_truncated_files(tmp_path, img, ext, dtype, keep):
     good = write_image(tmp_path / f"good.{ext}", img.noise(96, 96, 3), dtype=dtype)
@@ -97,13 +99,17 @@ def test_all_nan_is_refused_even_when_repairing(tmp_path, img):
 
 def test_unknown_channel_lists_the_existing_ones(tmp_path, img):
     path = write_image(tmp_path / "b.exr", img.noise(16, 16, 3), channel_names=("secondary", "tertiary", "micro"))
-    with pytest.raises(InputError, match=r"has no channel 'displacement.R'; its channels are micro, secondary, tertiary") as e:
+    with pytest.raises(
+        InputError, match=r"has no channel 'displacement.R'; its channels are micro, secondary, tertiary"
+    ) as e:
         read_map(path, channel="displacement.R")
     _one_line(e.value, path)
 
 
 def test_unknown_part_lists_the_parts(tmp_path, img):
-    path = img.write_multipart(tmp_path / "mp.exr", [("beauty", img.noise(16, 16, 3), "RGB"), ("height", img.noise(16, 16, 1), ["Y"])])
+    path = img.write_multipart(
+        tmp_path / "mp.exr", [("beauty", img.noise(16, 16, 3), "RGB"), ("height", img.noise(16, 16, 1), ["Y"])]
+    )
     with pytest.raises(InputError, match=r'has no part named \'disp\'; its parts are 0 "beauty", 1 "height"'):
         read_map(path, part="disp")
     with pytest.raises(InputError, match="has no part 5"):

@@ -97,7 +97,16 @@ def test_like_keeps_half_exr_and_maps_across_formats(tmp_path, img):
 
 @pytest.mark.parametrize(
     "ext,source,expected",
-    [("exr", "uint8", "half"), ("exr", "uint32", "float"), ("tif", "half", "float"), ("tif", "double", "float"), ("png", "float", "uint16"), ("jpg", "float", "uint8"), ("tif", None, "uint16"), ("exr", None, "float")],
+    [
+        ("exr", "uint8", "half"),
+        ("exr", "uint32", "float"),
+        ("tif", "half", "float"),
+        ("tif", "double", "float"),
+        ("png", "float", "uint16"),
+        ("jpg", "float", "uint8"),
+        ("tif", None, "uint16"),
+        ("exr", None, "float"),
+    ],
 )
 def test_closest_depth_table(tmp_path, ext, source, expected):
     from nexture_core.io.formats import format_for

@@ -14,7 +14,9 @@ def test_detail_plus_lowpass_is_input():
 def test_wrap_lowpass_of_tileable_map_has_no_border_effect():
     x = smooth_noise(64, 1.0, seed=2)  # tileable
     rolled = np.roll(x, (17, 23), axis=(0, 1))
-    assert np.allclose(np.roll(M.lowpass(x, 6, wrap=True), (17, 23), axis=(0, 1)), M.lowpass(rolled, 6, wrap=True), atol=1e-5)
+    assert np.allclose(
+        np.roll(M.lowpass(x, 6, wrap=True), (17, 23), axis=(0, 1)), M.lowpass(rolled, 6, wrap=True), atol=1e-5
+    )
 
 
 def test_upsample_and_resample_pattern_sizes():

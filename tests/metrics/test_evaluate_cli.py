@@ -131,7 +131,23 @@ def test_mask_and_sheet(tmp_path, fake_bank, capsys):
     mask[:, :70] = 1.0
     mask_path = write_image(tmp_path / "mask.png", mask, dtype="uint8")
     sheet = tmp_path / "sheet.png"
-    assert run_cli([out_path, "--input", in_path, "--pattern", "fake", "--mask", str(mask_path), "--sheet", str(sheet), "--json"]) == 0
+    assert (
+        run_cli(
+            [
+                out_path,
+                "--input",
+                in_path,
+                "--pattern",
+                "fake",
+                "--mask",
+                str(mask_path),
+                "--sheet",
+                str(sheet),
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["transition_peak"] is not None
     pixels, info = read_image(sheet)
@@ -148,11 +164,25 @@ def test_clear_errors(tmp_path, fake_bank, capsys):
     assert run_cli([out_path, "--input", str(small), "--pattern", "fake"]) == 2
     assert "whole multiple" in capsys.readouterr().err
     with pytest.raises(InputError):
-        evaluate_cmd.run(SimpleNamespace(
-            output=out_path, input=in_path, pattern="fake", scale=1.0, texel_mm=None, map_width_mm=None, height_mm=None,
-            upscale=None, strength=1.0,
-            channel=None, mask=str(tmp_path / "nomask.png"), tileable=False, sheet=None, json=True, strict=False,
-        ))
+        evaluate_cmd.run(
+            SimpleNamespace(
+                output=out_path,
+                input=in_path,
+                pattern="fake",
+                scale=1.0,
+                texel_mm=None,
+                map_width_mm=None,
+                height_mm=None,
+                upscale=None,
+                strength=1.0,
+                channel=None,
+                mask=str(tmp_path / "nomask.png"),
+                tileable=False,
+                sheet=None,
+                json=True,
+                strict=False,
+            )
+        )
 
 
 def test_real_bank_when_available(tmp_path, capsys):

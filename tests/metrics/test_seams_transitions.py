@@ -39,7 +39,9 @@ def test_tile_seam_score_tileable_vs_not():
     rng = np.random.default_rng(5)
     from scipy import ndimage
 
-    not_tileable = ndimage.gaussian_filter(rng.standard_normal((128, 128)), 2.0, mode="reflect") + np.linspace(0, 1, 128)[None, :]
+    not_tileable = (
+        ndimage.gaussian_filter(rng.standard_normal((128, 128)), 2.0, mode="reflect") + np.linspace(0, 1, 128)[None, :]
+    )
     assert not M.tile_seam_score(not_tileable, sigma=8).passed()
 
 

@@ -60,3 +60,26 @@ def test_in_place_relu_gives_the_reference_features_and_gradients():
     sum(f.square().mean() for f in fb).backward()
     torch.testing.assert_close(a.grad, b.grad)
     assert a.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("with_colour_conv", [False, True])
+def test_grey_input_through_the_folded_first_conv_equals_grey_replicated_to_rgb(with_colour_conv):
+    from torch import nn
+
+    from nexture_core.network.layers import ValidFeatureNet
+
+    torch.manual_seed(2)
+    ops = [("conv", nn.Conv2d(3, 5, 3)), ("relu", None), ("pool", None), ("conv", nn.Conv2d(5, 6, 3)), ("relu", None)]
+    if with_colour_conv:  # VGG's normalisation: a 1x1 colour conv before conv1_1
+        ops.insert(0, ("conv", nn.Conv2d(3, 3, 1)))
+    taps = [i for i, (kind, _) in enumerate(ops) if kind == "relu"]
+    net = ValidFeatureNet(ops, taps, ["a", "b"], halo=8).double()
+    assert net.grey_skip == (2 if with_colour_conv else 1)
+    grey = torch.rand(1, 1, 30, 34, dtype=torch.float64)
+    a, b = grey.clone().requires_grad_(True), grey.clone().requires_grad_(True)
+    fa, fb = net(a), net(b.expand(-1, 3, -1, -1))
+    for u, v in zip(fa, fb):
+        torch.testing.assert_close(u, v, rtol=1e-6, atol=1e-6)
+    sum(f.square().mean() for f in fa).backward()
+    sum(f.square().mean() for f in fb).backward()
+    torch.testing.assert_close(a.grad, b.grad, rtol=1e-6, atol=1e-9)

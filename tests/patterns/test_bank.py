@@ -14,7 +14,23 @@ from nexture_core.patterns.importer import import_scans
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
-REGIONS = {"forehead", "cheek", "nose", "chin", "upper_lip", "lips", "eyelid", "under_eye", "neck", "forearm", "back_of_hand", "palm", "knuckle", "elbow", "back"}
+REGIONS = {
+    "forehead",
+    "cheek",
+    "nose",
+    "chin",
+    "upper_lip",
+    "lips",
+    "eyelid",
+    "under_eye",
+    "neck",
+    "forearm",
+    "back_of_hand",
+    "palm",
+    "knuckle",
+    "elbow",
+    "back",
+}
 
 
 @pytest.fixture
@@ -74,7 +90,12 @@ def test_unknown_id_suggests_near_names(isolated):
     [
         (lambda d: (d / "pattern.toml").write_text("id = [broken"), "malformed"),
         (lambda d: (d / "specular.png").unlink(), "missing"),
-        (lambda d: (d / "pattern.toml").write_text((d / "pattern.toml").read_text().replace('id = "bad"', 'id = "../x"')), "invalid"),
+        (
+            lambda d: (d / "pattern.toml").write_text(
+                (d / "pattern.toml").read_text().replace('id = "bad"', 'id = "../x"')
+            ),
+            "invalid",
+        ),
         (lambda d: write_image(d / "specular.png", np.zeros((64, 64), np.float32), dtype="uint8"), "differ in size"),
     ],
 )
@@ -110,7 +131,10 @@ def test_import_a_real_texture_photo(isolated, tmp_path):
     scans = tmp_path / "brick"
     scans.mkdir()
     shutil.copy(SHARED / "textures" / "brick.png", scans / "brick_displacement.png")
-    assert main(["patterns", "import", str(scans), "--id", "brick", "--width-mm", "500", "--bank", str(isolated / "user")]) == 0
+    assert (
+        main(["patterns", "import", str(scans), "--id", "brick", "--width-mm", "500", "--bank", str(isolated / "user")])
+        == 0
+    )
     assert load_bank().get("brick").size_px == (512, 512)
 
 
@@ -146,8 +170,10 @@ def test_regeneration_is_bit_identical(isolated, tmp_path):
     for name in committed:
         a, b = builtin_bank_dir() / "chin" / name, tmp_path / "regen" / "chin" / name
         assert a.read_bytes() == b.read_bytes(), name  # same bytes, headers included
-    assert np.array_equal(read_map(builtin_bank_dir() / "chin" / "displacement.tif")[0],
-                          read_map(tmp_path / "regen" / "chin" / "displacement.tif")[0])
+    assert np.array_equal(
+        read_map(builtin_bank_dir() / "chin" / "displacement.tif")[0],
+        read_map(tmp_path / "regen" / "chin" / "displacement.tif")[0],
+    )
 
 
 def test_generated_skin_has_connected_furrows_and_pores():

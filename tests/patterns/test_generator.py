@@ -80,7 +80,9 @@ def test_furrows_form_long_connected_networks_much_larger_than_a_pore(grown):
         labels, n = ndimage.label(m.furrows, structure=np.ones((3, 3)))
         assert n > 0, pid
         sizes = np.bincount(labels.ravel())[1:]
-        extent_mm = np.array([max(r.stop - r.start, c.stop - c.start) for r, c in ndimage.find_objects(labels)]) / px_per_mm
+        extent_mm = (
+            np.array([max(r.stop - r.start, c.stop - c.start) for r, c in ndimage.find_objects(labels)]) / px_per_mm
+        )
         # A furrow pixel typically lies in a piece over 1 mm long: four of the largest pores,
         # and longer than one crease cell.
         assert (extent_mm * sizes).sum() / sizes.sum() > max(1.0, STYLES[pid].primary.cell_mm), pid
@@ -135,7 +137,9 @@ def test_cavities_are_darker_in_specular_and_albedo(grown):
         assert 0.1 < np.corrcoef(d, a)[0, 1] < 0.95, pid  # related, not a copy
 
 
-@pytest.mark.parametrize("pid, along", [("forehead", "x"), ("neck", "x"), ("palm", "x"), ("upper_lip", "y"), ("lips", "y"), ("eyelid", "x")])
+@pytest.mark.parametrize(
+    "pid, along", [("forehead", "x"), ("neck", "x"), ("palm", "x"), ("upper_lip", "y"), ("lips", "y"), ("eyelid", "x")]
+)
 def test_region_creases_run_the_region_s_way(grown, pid, along):
     gy, gx = np.gradient(_detail(grown[pid].displacement.astype(np.float64), 8))
     ex, ey = float((gx**2).sum()), float((gy**2).sum())

@@ -39,8 +39,14 @@ def test_import_records_the_normalisation_and_inverts_roughness(isolated):
     rng = np.random.default_rng(2)
     height = (rng.random((128, 128)) * 0.8 - 0.3).astype(np.float32)  # scan units, not [0, 1]
     rough = rng.random((128, 128)).astype(np.float32)
-    scans = _scans(isolated / "scans", **{"skin_height.exr": height, "skin_roughness.png": rough,
-                                          "skin_albedo.tif": rng.random((128, 128, 3)).astype(np.float32)})
+    scans = _scans(
+        isolated / "scans",
+        **{
+            "skin_height.exr": height,
+            "skin_roughness.png": rough,
+            "skin_albedo.tif": rng.random((128, 128, 3)).astype(np.float32),
+        },
+    )
     before = _files(isolated)
     folder = import_scans(scans, "my_skin", 6.0, user_bank=isolated / "user", feature_mm=0.5, region="cheek")
     assert all(p in before or (isolated / "user") in p.parents for p in _files(isolated))
@@ -101,8 +107,15 @@ def test_force_replaces_an_existing_pattern_in_place(isolated):
     [
         ({"albedo.png": np.zeros((64, 64, 3), np.float32)}, "ok", "no displacement scan"),
         ({"disp.exr": np.full((64, 64), 0.3, np.float32)}, "ok", "flat"),
-        ({"disp.exr": np.eye(64, dtype=np.float32), "spec.png": np.eye(64, dtype=np.float32),
-          "roughness.png": np.eye(64, dtype=np.float32)}, "ok", "several files"),
+        (
+            {
+                "disp.exr": np.eye(64, dtype=np.float32),
+                "spec.png": np.eye(64, dtype=np.float32),
+                "roughness.png": np.eye(64, dtype=np.float32),
+            },
+            "ok",
+            "several files",
+        ),
         ({"disp.exr": np.eye(64, dtype=np.float32)}, "Bad Id", "invalid"),
         ({"disp.exr": np.eye(64, dtype=np.float32)}, "x" * 41, "invalid"),
         ({"disp.exr": np.eye(64, dtype=np.float32)}, "..", "invalid"),

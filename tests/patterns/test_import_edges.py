@@ -101,13 +101,20 @@ def test_feature_sizes_that_are_not_a_size_are_refused(scans, feature):
 
 
 def test_a_bank_off_the_search_path_is_named(scans, tmp_path, capfd):
-    assert main(["patterns", "import", str(scans), "--id", "mine", "--width-mm", "5", "--bank", str(tmp_path / "elsewhere")]) == 0
+    assert (
+        main(
+            ["patterns", "import", str(scans), "--id", "mine", "--width-mm", "5", "--bank", str(tmp_path / "elsewhere")]
+        )
+        == 0
+    )
     captured = capfd.readouterr()
     assert "imported mine" in captured.out
     assert "elsewhere is not searched for patterns; add it to NEXTURE_PATTERN_PATH" in captured.err
 
 
-@pytest.mark.parametrize("target, message", [("nowhere", "no such folder"), ("plain.txt", "is a file"), ("empty", "no pattern folder")])
+@pytest.mark.parametrize(
+    "target, message", [("nowhere", "no such folder"), ("plain.txt", "is a file"), ("empty", "no pattern folder")]
+)
 def test_validate_fails_with_a_message(scans, tmp_path, capfd, target, message):
     (tmp_path / "plain.txt").write_text("x")
     (tmp_path / "empty").mkdir()

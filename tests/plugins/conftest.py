@@ -20,7 +20,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-for path in (HERE / "fakes", HERE, REPO / "plugins" / "nuke", REPO / "plugins" / "houdini" / "python", REPO / "plugins" / "maya" / "scripts"):
+for path in (
+    HERE / "fakes",
+    HERE,
+    REPO / "plugins" / "nuke",
+    REPO / "plugins" / "houdini" / "python",
+    REPO / "plugins" / "maya" / "scripts",
+):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -72,7 +78,9 @@ def small_bank(tmp_path_factory) -> Path:
     (folder / "pattern.toml").write_text(
         f'id = "{TEST_PATTERN}"\nname = "Host test"\nregion = "cheek"\ndescription = "Cut from the cheek pattern."\n'
         f'width_mm = {width}\nfeature_mm = {cheek.feature_mm}\nlicence = "CC0-1.0"\nattribution = "Nexture"\n'
-        f'tileable = false\n\n[maps]\n{maps}\n', encoding="utf-8")
+        f"tileable = false\n\n[maps]\n{maps}\n",
+        encoding="utf-8",
+    )
     assert TEST_PATTERN in load_bank(extra_paths=[root]), load_bank(extra_paths=[root]).warnings
     return root
 
@@ -111,7 +119,9 @@ def cache_dir(tmp_path, monkeypatch):
 def clean_fakes(monkeypatch):
     """Fresh fakes, and no cache, torch-folder or Qt-binding variables from the caller's shell
     (a host plugin sets NEXTURE_QT_BINDING in its process; tests must not leak it)."""
-    for name in [n for n in os.environ if n.startswith("NEXTURE_PYTHONPATH") or n in ("NEXTURE_CACHE", "NEXTURE_QT_BINDING")]:
+    for name in [
+        n for n in os.environ if n.startswith("NEXTURE_PYTHONPATH") or n in ("NEXTURE_CACHE", "NEXTURE_QT_BINDING")
+    ]:
         monkeypatch.delenv(name, raising=False)
     fakes.reset()
     yield

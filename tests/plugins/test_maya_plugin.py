@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import runpy
 
+import fakes
 import numpy as np
 import OpenImageIO as oiio
 import pytest
-
-import fakes
 from conftest import REPO, TEST_PATTERN, smooth_image, wait_no_threads
 
 cmds = pytest.importorskip("maya.cmds")
 assert cmds.__file__.startswith(str(REPO / "tests")), "tests must run against the fake maya"
 
 from maya.app.general import nodeEditorMenus  # noqa: E402
-
 from nexture_maya import hypershade, network, runs, shelf, tool  # noqa: E402
 
 
@@ -54,7 +52,14 @@ def shaded_texture(path, name="sculpt_disp"):
     return file_node, material, group
 
 
-VALUES = {"pattern": TEST_PATTERN, "preset": "preview", "iterations": 2, "backbone": "random", "device": "cpu", "maps": "displacement normal"}
+VALUES = {
+    "pattern": TEST_PATTERN,
+    "preset": "preview",
+    "iterations": 2,
+    "backbone": "random",
+    "device": "cpu",
+    "maps": "displacement normal",
+}
 
 
 def finish(run, timeout=120):
@@ -69,7 +74,10 @@ def test_user_setup_adds_one_shelf_button_and_the_hypershade_entries():
     hypershade.register()  # a second session start: still one of each
     buttons = [v for v in cmds.UI.values() if v.get("kind") == "shelfButton"]
     assert len(buttons) == 1 and buttons[0]["sourceType"] == "python" and buttons[0]["command"] == shelf.COMMAND
-    assert len(cmds.CALLBACKS[hypershade.CREATE_HOOK]) == 1 and len(nodeEditorMenus.customInclusiveNodeItemMenuCallbacks) == 1
+    assert (
+        len(cmds.CALLBACKS[hypershade.CREATE_HOOK]) == 1
+        and len(nodeEditorMenus.customInclusiveNodeItemMenuCallbacks) == 1
+    )
     cmds.run_hook(hypershade.CREATE_HOOK)
     assert cmds.MENU_ITEMS[0]["label"] == hypershade.LABEL and cmds.MENU_ITEMS[-1]["divider"]
     texture = network.create_file_node("/tmp/x.exr", "tex")
@@ -81,7 +89,11 @@ def test_user_setup_adds_one_shelf_button_and_the_hypershade_entries():
 def test_shelf_tool_prefills_from_the_selected_file_node(tmp_path):
     file_node, _m, _g = shaded_texture(write_texture(tmp_path / "sculpt.exr"))
     values = tool.prefill(tool.selected_file_node())
-    assert values["input"] == str(tmp_path / "sculpt.exr") and values["colorspace"] == "Raw" and values["file_node"] == file_node
+    assert (
+        values["input"] == str(tmp_path / "sculpt.exr")
+        and values["colorspace"] == "Raw"
+        and values["file_node"] == file_node
+    )
 
 
 def test_run_wires_raw_file_nodes_displacement_and_normals(engine, cache_dir, tmp_path):
@@ -98,7 +110,10 @@ def test_run_wires_raw_file_nodes_displacement_and_normals(engine, cache_dir, tm
         assert cmds.nodeType(place) == "place2dTexture"
     assert cmds.getAttr(f"{disp}.alphaIsLuminance") == 1 and not cmds.getAttr(f"{normal}.alphaIsLuminance")
     shader = cmds.listConnections(f"{group}.displacementShader", source=True, destination=False)[0]
-    assert cmds.nodeType(shader) == "displacementShader" and (f"{disp}.outAlpha", f"{shader}.displacement") in cmds.CONNECTIONS
+    assert (
+        cmds.nodeType(shader) == "displacementShader"
+        and (f"{disp}.outAlpha", f"{shader}.displacement") in cmds.CONNECTIONS
+    )
     bump = cmds.listConnections(f"{material}.normalCamera", source=True, destination=False)[0]
     assert cmds.nodeType(bump) == "bump2d" and cmds.getAttr(f"{bump}.bumpInterp") == 1
     assert cmds.getAttr(f"{file_node}.fileTextureName") == str(tmp_path / "sculpt.exr"), "the input node is untouched"
@@ -157,7 +172,10 @@ def test_a_udim_texture_runs_every_tile(engine, cache_dir, tmp_path):
     disp = run.host.nodes["displacement"]
     assert cmds.getAttr(f"{disp}.uvTilingMode") == 3
     folder = cmds.getAttr(f"{disp}.fileTextureName").rsplit("/", 1)[0]
-    assert sorted(p.name for p in __import__("pathlib").Path(folder).glob("displacement.*.exr")) == ["displacement.1001.exr", "displacement.1002.exr"]
+    assert sorted(p.name for p in __import__("pathlib").Path(folder).glob("displacement.*.exr")) == [
+        "displacement.1001.exr",
+        "displacement.1002.exr",
+    ]
 
 
 def test_batch_mode_runs_synchronously_and_results_sit_beside_the_scene(engine, tmp_path):
@@ -167,7 +185,9 @@ def test_batch_mode_runs_synchronously_and_results_sit_beside_the_scene(engine, 
     run = runs.start(file_node, VALUES)
     assert run.job.state.value == "done" and "displacement" in run.host.nodes
     assert fakes.MAIN_QUEUE.empty() and not cmds.PROGRESS["open"]
-    assert cmds.getAttr(f"{run.host.nodes['displacement']}.fileTextureName").startswith((tmp_path / "scenes" / "nexture_cache").as_posix())
+    assert cmds.getAttr(f"{run.host.nodes['displacement']}.fileTextureName").startswith(
+        (tmp_path / "scenes" / "nexture_cache").as_posix()
+    )
 
 
 def test_missing_texture_or_dependencies_stop_before_anything_starts(cache_dir, tmp_path, monkeypatch):
@@ -205,6 +225,9 @@ def test_the_panel_is_docked_in_maya_and_its_run_makes_file_nodes(engine, cache_
         fakes.pump_until(lambda: not runs.RUNS and panel.job is not None and panel.job.state.finished, timeout=120)
         made = cmds.ls(type="file")
         assert any(n.startswith("nexture_displacement") for n in made), "the panel's run lands in the scene"
-        assert cmds.nodeType(cmds.listConnections(f"{group}.displacementShader", source=True, destination=False)[0]) == "displacementShader"
+        assert (
+            cmds.nodeType(cmds.listConnections(f"{group}.displacementShader", source=True, destination=False)[0])
+            == "displacementShader"
+        )
     finally:
         panel.shutdown()

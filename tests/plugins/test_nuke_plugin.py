@@ -6,18 +6,16 @@ from __future__ import annotations
 import runpy
 import threading
 
+import fakes
 import numpy as np
 import pytest
-
-import fakes
 from conftest import REPO, TEST_PATTERN, smooth_image, wait_no_threads
 
 nuke = pytest.importorskip("nuke")  # the fake, from tests/plugins/fakes
 assert nuke.__file__.startswith(str(REPO / "tests")), "tests must run against the fake nuke"
-from nukescripts import panels as fake_panels  # noqa: E402
-
 from nexture_nuke import node as nexture_node  # noqa: E402
 from nexture_nuke import run as nexture_run  # noqa: E402
+from nukescripts import panels as fake_panels  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +35,9 @@ def make_group(size=64, iterations=2, **knobs):
     source.pixels = np.repeat(smooth_image(size)[..., None], 3, axis=2)
     group = nexture_node.create_node()
     group.setInput(0, source)
-    for name, value in dict(pattern=TEST_PATTERN, preset="preview", iterations=iterations, backbone="random", device="cpu", **knobs).items():
+    for name, value in dict(
+        pattern=TEST_PATTERN, preset="preview", iterations=iterations, backbone="random", device="cpu", **knobs
+    ).items():
         group[name].setValue(value)
     return group
 
@@ -61,7 +61,10 @@ def test_startup_files_register_the_menu_the_pane_and_paths(monkeypatch, tmp_pat
     runpy.run_path(str(REPO / "plugins" / "nuke" / "init.py"))
     runpy.run_path(str(REPO / "plugins" / "nuke" / "menu.py"))
     for bar in ("Nodes", "Nuke"):
-        assert nuke.MENUS[bar].commands["Nexture/Micro Detail"] == "import nexture_nuke.node; nexture_nuke.node.create_node()"
+        assert (
+            nuke.MENUS[bar].commands["Nexture/Micro Detail"]
+            == "import nexture_nuke.node; nexture_nuke.node.create_node()"
+        )
     import sys
 
     assert str(tmp_path) in sys.path, "this Nuke version's torch folder is on sys.path"
@@ -72,7 +75,19 @@ def test_startup_files_register_the_menu_the_pane_and_paths(monkeypatch, tmp_pat
 
 def test_node_has_the_artist_knobs_with_synthesize_and_status_on_the_main_tab():
     group = nexture_node.create_node()
-    for name in ("pattern", "open_panel", "scale", "texel_mm", "map_width_mm", "height_mm", "strength", "upscale", "preset", "seed", "show"):
+    for name in (
+        "pattern",
+        "open_panel",
+        "scale",
+        "texel_mm",
+        "map_width_mm",
+        "height_mm",
+        "strength",
+        "upscale",
+        "preset",
+        "seed",
+        "show",
+    ):
         assert group.knob(name) is not None, name
     for name in ("synthesize", "cancel", "status", "scale", "pattern"):
         assert nuke.tab_of(group, name) == "nexture", f"{name} must be on the main tab"
@@ -151,7 +166,9 @@ def test_results_sit_beside_the_saved_script_for_the_farm(engine, tmp_path):
     write = nuke.nodes.Write(file=(tmp_path / "farm.exr").as_posix(), channels="rgb")  # a farm render of the script
     write.setInput(0, group)
     nuke.execute(write, 1, 10)
-    assert np.allclose(nuke._read_exr((tmp_path / "farm.exr").as_posix())[..., 0], nuke._planes_of(group)["displacement"][..., 0])
+    assert np.allclose(
+        nuke._read_exr((tmp_path / "farm.exr").as_posix())[..., 0], nuke._planes_of(group)["displacement"][..., 0]
+    )
 
 
 def test_cancel_from_the_progress_bar_and_the_cancel_button(engine, cache_dir):
@@ -159,12 +176,12 @@ def test_cancel_from_the_progress_bar_and_the_cancel_button(engine, cache_dir):
         group = make_group(size=96, iterations=400)
         press(group)
         run = nexture_run.RUNS.get(group.fullName())
-        fakes.pump_until(lambda: run.job.progress > 0, timeout=60)
+        fakes.pump_until(lambda run=run: run.job.progress > 0, timeout=60)
         if how == "button":
             press(group, "cancel")
         else:
             nuke.ProgressTask.instances[-1].press_cancel()
-        fakes.pump_until(lambda: run.closed, timeout=60)
+        fakes.pump_until(lambda run=run: run.closed, timeout=60)
         assert run.job.state.value == "cancelled" and group["status"].value().startswith("cancelled"), how
         assert group.node("nexture_displacement")["file"].value() == ""
         assert group.node(nexture_node.SWITCH)["which"].value() == 0

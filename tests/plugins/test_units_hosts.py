@@ -7,14 +7,15 @@ import json
 import math
 from pathlib import Path
 
+import fakes
 import numpy as np
 import pytest
-
-import fakes
 from conftest import TEST_PATTERN, smooth_image
+
 from nexture_core.errors import SettingsError
 from nexture_core.hosts.requests import CONTROL_DEFAULTS, settings_from_values
 from nexture_core.units import texel_mm_from_areas
+
 
 def settings_of(result_file) -> dict:
     """The settings a cached result was made with (its manifest beside it)."""
@@ -65,7 +66,10 @@ def test_houdini_texel_size_comes_from_the_mesh_in_input_2(engine, cache_dir):
     hou.reset()
     hou.UI_AVAILABLE["value"] = False
     node = asset()
-    quad = ([(0, 0, 0), (0.01, 0, 0), (0.01, 0.01, 0), (0, 0.01, 0)], [(0, 0), (1, 0), (1, 1), (0, 1)])  # 1 cm, whole UV square
+    quad = (
+        [(0, 0, 0), (0.01, 0, 0), (0.01, 0.01, 0), (0, 0.01, 0)],
+        [(0, 0), (1, 0), (1, 1), (0, 1)],
+    )  # 1 cm, whole UV square
     mesh = hou.CopNode("/obj/copnet1/mesh", geometry=hou.Geometry([quad]))
     node.setInput(1, mesh)
     job = copernicus.on_synthesize({"node": node})

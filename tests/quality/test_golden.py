@@ -60,8 +60,15 @@ def golden():
     multiplier, sigma = figures["multiplier"], figures["sigma"]
 
     def judge(output):
-        return evaluate(output, crop, disp, multiplier, sigma, strength_target_std=figures["target_std"],
-                        cell_px=pattern.feature_px * multiplier)
+        return evaluate(
+            output,
+            crop,
+            disp,
+            multiplier,
+            sigma,
+            strength_target_std=figures["target_std"],
+            cell_px=pattern.feature_px * multiplier,
+        )
 
     return crop, out, judge, figures
 

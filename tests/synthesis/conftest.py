@@ -57,7 +57,9 @@ def make_pattern(pid: str = "cells", size: int = 160, cells: int = 40, seed: int
     disp = cell_texture(size, cells, seed)
     detail = disp - ndimage.gaussian_filter(disp, 4, mode="wrap")
     spec = np.clip(0.5 + 2.0 * detail, 0, 1).astype(np.float32)
-    albedo = np.clip(np.stack([0.7 + 0.6 * detail, 0.5 + 0.9 * detail, 0.45 + 0.9 * detail], -1), 0, 1).astype(np.float32)
+    albedo = np.clip(np.stack([0.7 + 0.6 * detail, 0.5 + 0.9 * detail, 0.45 + 0.9 * detail], -1), 0, 1).astype(
+        np.float32
+    )
     return TinyPattern(pid, disp, maps={"specular": spec, "albedo": albedo})
 
 
@@ -75,7 +77,9 @@ def other_pattern() -> TinyPattern:
 def face() -> np.ndarray:
     """A smooth 96 px 'face': broad bumps, no fine detail."""
     yy, xx = np.mgrid[0:96, 0:96] / 96.0
-    return (0.5 + 0.3 * np.sin(3 * xx) * np.cos(2 * yy) + 0.1 * np.exp(-((xx - 0.5) ** 2 + (yy - 0.4) ** 2) / 0.15)).astype(np.float32)
+    return (
+        0.5 + 0.3 * np.sin(3 * xx) * np.cos(2 * yy) + 0.1 * np.exp(-((xx - 0.5) ** 2 + (yy - 0.4) ** 2) / 0.15)
+    ).astype(np.float32)
 
 
 @pytest.fixture(scope="session")

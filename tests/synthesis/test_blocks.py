@@ -68,3 +68,17 @@ def test_vgg_blockwise_moments_match_whole_image():
     parts = gather(net, padded, plan_blocks(72, 88, 32, net.alignment), 1)
     for a, b in zip(whole.grams, parts.grams):
         assert torch.allclose(a, b, rtol=1e-4, atol=1e-4 * float(a.abs().max()))
+
+
+def test_gram_with_one_product_backward_equals_autograd():
+    from nexture_core.synthesis.blocks import gram
+
+    g = torch.Generator().manual_seed(4)
+    f = torch.rand(5, 40, generator=g, dtype=torch.float64)
+    w = torch.rand(5, 5, generator=g, dtype=torch.float64)
+    a, b = f.clone().requires_grad_(True), f.clone().requires_grad_(True)
+    ga, gb = gram(a), b @ b.T
+    torch.testing.assert_close(ga, gb)
+    (ga * w).sum().backward()
+    (gb * w).sum().backward()
+    torch.testing.assert_close(a.grad, b.grad)

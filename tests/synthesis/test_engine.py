@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from nexture_core import Cancelled, InputError, MemoryBudgetError, SettingsError, Settings
+from nexture_core import Cancelled, InputError, MemoryBudgetError, Settings, SettingsError
 from nexture_core.api import synthesize
 from nexture_core.metrics.bands import resize_to
 from nexture_core.metrics.spectrum import power_spectrum
@@ -73,8 +73,9 @@ def test_upscale_is_sharp_up_to_the_new_nyquist(face, pattern):
 
 
 def test_blocks_under_a_small_budget_agree_with_one_block(face, pattern):
-    whole = synthesize(face, [pattern], FAST.replace(iterations=4))
-    blocked = synthesize(face, [pattern], FAST.replace(iterations=4, max_memory_gb=0.072))
+    exact = FAST.replace(iterations=4, precision="float32")  # bfloat16 rounds each block's convolutions its own way
+    whole = synthesize(face, [pattern], exact)
+    blocked = synthesize(face, [pattern], exact.replace(max_memory_gb=0.072))
     assert blocked.stats["blocks"] > 1 and whole.stats["blocks"] == 1
     a = whole.outputs[pattern.id]["displacement"]
     b = blocked.outputs[pattern.id]["displacement"]
@@ -137,3 +138,47 @@ def test_tileable_output_tiles(pattern):
     assert across < 1.5 * inner
     inner_y = np.abs(np.diff(out, axis=0)).mean()
     assert np.abs(out[0] - out[-1]).mean() < 1.5 * inner_y
+
+
+@pytest.mark.parametrize(
+    ("precision", "device", "native", "expected"),
+    [
+        ("auto", "cpu", True, "bfloat16"),
+        ("auto", "cpu", False, None),  # an AVX2 laptop: emulated bfloat16 would be slower
+        ("float32", "cpu", True, None),
+        ("float16", "cpu", True, None),  # half precision is for GPUs
+        ("bfloat16", "cuda", True, "bfloat16"),
+        ("float16", "cuda", True, "float16"),
+        ("auto", "mps", True, None),
+    ],
+)
+def test_network_precision_follows_the_hardware(monkeypatch, precision, device, native, expected):
+    import torch
+
+    from nexture_core.synthesis import engine
+
+    monkeypatch.setattr(engine, "native_bfloat16", lambda dev: native)
+    got = engine.autocast_dtype(Settings(precision=precision), torch.device(device))
+    assert got == (None if expected is None else getattr(torch, expected))
+
+
+def test_levels_take_the_shallower_network_except_the_coarsest(face, pattern):
+    """The coarsest level lays out the network with relu4_1; finer ones refine with relu3_1."""
+    from nexture_core.api import _region_for
+    from nexture_core.synthesis import engine
+    from nexture_core.units import structure_sigma_px
+
+    settings = Settings(backbone="random", iterations=1, texel_mm=0.02).validated()
+    region, mult = _region_for(pattern, face.shape[1], settings)
+    run = engine.Synthesis(face, [region], structure_sigma_px(pattern.feature_px, mult), settings)
+    run._levels = 3
+    full = len(run.net.taps)
+    assert [run._level_taps(k, step) for step, k in enumerate((2, 1, 0))] == [
+        full,
+        engine.MIDDLE_LEVEL_TAPS,
+        engine.FINE_LEVEL_TAPS,
+    ]
+    run._levels = 1
+    assert run._level_taps(0, 0) == full
+    run._levels, run.settings = 3, settings.replace(preset="preview")
+    assert run._level_taps(2, 0) == engine.MIDDLE_LEVEL_TAPS  # the quick preview lays out with relu3_1

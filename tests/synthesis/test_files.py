@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 
-from nexture_core import Cancelled, OutputError, SettingsError, Settings
+from nexture_core import Cancelled, OutputError, Settings, SettingsError
 from nexture_core.api import FileRequest, output_paths, synthesis_job, synthesize_file
 from nexture_core.cli.main import main
 from nexture_core.io import read_map, write_image
@@ -30,9 +30,19 @@ def test_output_keeps_the_inputs_format_and_depth(face_tif, tmp_path):
 
 
 def test_several_patterns_and_maps_are_named_consistently(face_tif, tmp_path):
-    request = FileRequest(face_tif, ["cheek", "forehead"], FAST.replace(maps=("displacement", "normal")), output=str(tmp_path / "{name}.exr"))
+    request = FileRequest(
+        face_tif,
+        ["cheek", "forehead"],
+        FAST.replace(maps=("displacement", "normal")),
+        output=str(tmp_path / "{name}.exr"),
+    )
     written = sorted(p.name for p in synthesize_file(request))
-    assert written == ["face_cheek_displacement.exr", "face_cheek_normal.exr", "face_forehead_displacement.exr", "face_forehead_normal.exr"]
+    assert written == [
+        "face_cheek_displacement.exr",
+        "face_cheek_normal.exr",
+        "face_forehead_displacement.exr",
+        "face_forehead_normal.exr",
+    ]
 
 
 def test_output_equal_to_input_is_refused_before_work(face_tif):
@@ -56,7 +66,9 @@ def test_cancel_leaves_no_output(face_tif, tmp_path):
             cancel.set()
 
     with pytest.raises(Cancelled):
-        synthesize_file(FileRequest(face_tif, ["cheek"], FAST.replace(iterations=20), output=str(target)), progress, cancel)
+        synthesize_file(
+            FileRequest(face_tif, ["cheek"], FAST.replace(iterations=20), output=str(target)), progress, cancel
+        )
     assert list(tmp_path.iterdir()) == [face_tif]
 
 
@@ -81,7 +93,25 @@ def test_synth_command_writes_outputs_and_preview(face_tif, tmp_path, capsys):
     out = tmp_path / "cli_{pattern}.tif"
     preview = tmp_path / "ba.png"
     stats = tmp_path / "stats.json"
-    code = main(["synth", str(face_tif), "-p", "cheek", "--backbone", "random", "--iterations", "2", "-o", str(out), "--preview", str(preview), "--stats", str(stats), "-q"])
+    code = main(
+        [
+            "synth",
+            str(face_tif),
+            "-p",
+            "cheek",
+            "--backbone",
+            "random",
+            "--iterations",
+            "2",
+            "-o",
+            str(out),
+            "--preview",
+            str(preview),
+            "--stats",
+            str(stats),
+            "-q",
+        ]
+    )
     assert code == 0
     assert (tmp_path / "cli_cheek.tif").exists() and preview.exists()
     record = json.loads(stats.read_text())
@@ -101,7 +131,13 @@ def test_masks_from_files(face_tif, tmp_path):
     left[:, :24] = 1
     write_image(tmp_path / "left.exr", left)
     write_image(tmp_path / "right.exr", 1 - left)
-    request = FileRequest(face_tif, ["cheek", "forehead"], FAST, masks=[tmp_path / "left.exr", tmp_path / "right.exr"], output=str(tmp_path / "mix.tif"))
+    request = FileRequest(
+        face_tif,
+        ["cheek", "forehead"],
+        FAST,
+        masks=[tmp_path / "left.exr", tmp_path / "right.exr"],
+        output=str(tmp_path / "mix.tif"),
+    )
     assert [p.name for p in synthesize_file(request)] == ["mix.tif"]
     with pytest.raises(SettingsError, match="mask"):
         synthesize_file(FileRequest(face_tif, ["cheek", "forehead"], FAST, masks=[tmp_path / "left.exr"]))

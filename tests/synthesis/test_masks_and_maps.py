@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from nexture_core import SettingsError, Settings
+from nexture_core import Settings, SettingsError
 from nexture_core.api import MIX_KEY, synthesize
 from nexture_core.crossmaps import derive_surface_maps
 from tests.synthesis.oriented import ORIENTED_ITERATIONS, anisotropy, detail, oriented_patterns
@@ -26,7 +26,9 @@ def test_masks_give_one_map_where_each_region_follows_its_own_pattern(face):
     left = np.zeros(face.shape, np.float32)
     left[:, :48] = 1.0
     left = ndimage.gaussian_filter(left, 2)
-    result = synthesize(face, [horizontal, vertical], FAST.replace(iterations=ORIENTED_ITERATIONS), masks=[left, 1 - left])
+    result = synthesize(
+        face, [horizontal, vertical], FAST.replace(iterations=ORIENTED_ITERATIONS), masks=[left, 1 - left]
+    )
     assert list(result.outputs) == [MIX_KEY]
     out = result.outputs[MIX_KEY]["displacement"]
     assert out.shape == face.shape
@@ -43,7 +45,9 @@ def test_mask_count_must_match_patterns(face, pattern, other_pattern):
 def test_uncovered_input_keeps_the_input_there(face, pattern, other_pattern):
     mask = np.zeros((96, 96), np.float32)
     mask[:, :40] = 1.0
-    result = synthesize(face, [pattern, other_pattern], FAST.replace(uncovered="input"), masks=[mask, np.zeros_like(mask)])
+    result = synthesize(
+        face, [pattern, other_pattern], FAST.replace(uncovered="input"), masks=[mask, np.zeros_like(mask)]
+    )
     out = result.outputs[MIX_KEY]["displacement"]
     assert np.allclose(out[:, 70:], face[:, 70:], atol=1e-5)
     assert not np.allclose(out[:, :30], face[:, :30], atol=1e-3)
@@ -64,7 +68,9 @@ def test_base_albedo_keeps_its_low_frequencies(face, pattern):
     base = np.zeros((96, 96, 3), np.float32)
     base[..., 0] = np.linspace(0.3, 0.8, 96)[None, :]
     base[..., 1:] = 0.4
-    out = derive_surface_maps(face, [pattern], ["albedo"], sigma=6.0, multipliers=[1.0], base_maps={"albedo": base})["albedo"]
+    out = derive_surface_maps(face, [pattern], ["albedo"], sigma=6.0, multipliers=[1.0], base_maps={"albedo": base})[
+        "albedo"
+    ]
     low = ndimage.gaussian_filter(out[..., 0], 8)
     assert np.abs(low[8:-8, 8:-8] - base[8:-8, 8:-8, 0]).mean() < 0.05
 

@@ -42,7 +42,9 @@ def test_dropping_a_map_loads_it_and_remembers_it(window, qtbot, height_tiff):
     try:  # Qt 6.12 takes a QPointF and deprecates the QPoint form; older Qts take only QPoint
         enter = QtGui.QDragEnterEvent(pos, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
     except TypeError:
-        enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+        enter = QtGui.QDragEnterEvent(
+            pos.toPoint(), QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier
+        )
     QtWidgets.QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QtGui.QDropEvent(pos, QtCore.Qt.CopyAction, mime, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
@@ -117,6 +119,12 @@ def test_nexture_gui_opens_the_input_and_exits_zero(height_tiff, tmp_path, real_
     import sys
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-c", APP_SCRIPT, str(height_tiff), str(tmp_path)], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", APP_SCRIPT, str(height_tiff), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "LOADED sculpt.tif Nexture — sculpt.tif" in proc.stdout

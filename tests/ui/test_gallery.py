@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nexture_core.ui.gallery import PatternGallery
-from nexture_core.ui.qt import QtCore, Qt
+from nexture_core.ui.qt import Qt, QtCore
 
 
 @pytest.fixture

@@ -66,6 +66,10 @@ def test_outputs_are_labelled_by_pattern():
 
     from nexture_core.ui.tasks import label_outputs
 
-    paths = [Path("/o/face_cheek_displacement.tif"), Path("/o/face_cheek_normal.tif"), Path("/o/face_back_of_hand_displacement.tif")]
+    paths = [
+        Path("/o/face_cheek_displacement.tif"),
+        Path("/o/face_cheek_normal.tif"),
+        Path("/o/face_back_of_hand_displacement.tif"),
+    ]
     assert label_outputs(paths, ["cheek", "back", "back_of_hand"]) == {"cheek": paths[0], "back_of_hand": paths[2]}
     assert label_outputs([Path("/o/custom.exr")], ["cheek"]) == {"custom.exr": Path("/o/custom.exr")}

@@ -16,8 +16,8 @@ import pytest
 from nexture_core.io import read_map
 from nexture_core.job import JobState
 from nexture_core.ui.panel import NexturePanel
+from nexture_core.ui.qt import Qt, QtCore
 from nexture_core.ui.settings_section import scale_to_slider, slider_to_scale
-from nexture_core.ui.qt import QtCore, Qt
 
 pytestmark = pytest.mark.qt
 RUN_TIMEOUT_MS = 120_000
@@ -119,7 +119,9 @@ def test_load_two_patterns_scale_run_without_freezing(qtbot, real_bank, height_t
         assert np.corrcoef(out.ravel(), source.ravel())[0, 1] > 0.8  # broad forms kept
 
     # The UI kept ticking all along: no gap anywhere near a freeze.
-    print(f"largest gap between 10 ms ticks: {ticks.largest_gap * 1000:.0f} ms over {elapsed:.1f} s ({len(ticks.stamps)} ticks)")
+    print(
+        f"largest gap between 10 ms ticks: {ticks.largest_gap * 1000:.0f} ms over {elapsed:.1f} s ({len(ticks.stamps)} ticks)"
+    )
     assert ticks.largest_gap < 0.25, f"UI froze for {ticks.largest_gap * 1000:.0f} ms"
     assert len(ticks.stamps) > 0.3 * elapsed / 0.010
     assert panel.progress_bar.value() == 1000
@@ -267,7 +269,17 @@ def test_settings_round_trip_and_advanced_only_when_enabled(qtbot, gallery_bank)
 
     panel = NexturePanel(bank=gallery_bank)
     qtbot.addWidget(panel)
-    wanted = Settings(scale=0.5, upscale=2, strength=1.5, preset="final", iterations=9, seed=3, device="cpu", backbone="random", maps=("displacement", "albedo"))
+    wanted = Settings(
+        scale=0.5,
+        upscale=2,
+        strength=1.5,
+        preset="final",
+        iterations=9,
+        seed=3,
+        device="cpu",
+        backbone="random",
+        maps=("displacement", "albedo"),
+    )
     panel.apply_settings(wanted)
     got = panel.settings()
     assert got.to_dict() == wanted.to_dict()
@@ -282,12 +294,31 @@ def test_host_values_fill_the_controls(qtbot, gallery_bank, height_tiff):
     panel = NexturePanel(bank=gallery_bank)
     qtbot.addWidget(panel)
     panel.live_preview.setChecked(False)
-    values = {"pattern": "palm", "scale": 2.0, "texel_mm": 0.0, "strength": 0.5, "upscale": "2", "preset": "final",
-              "seed": 11, "maps": "displacement normal", "iterations": 0, "backbone": "vgg19", "device": "cpu"}
+    values = {
+        "pattern": "palm",
+        "scale": 2.0,
+        "texel_mm": 0.0,
+        "strength": 0.5,
+        "upscale": "2",
+        "preset": "final",
+        "seed": 11,
+        "maps": "displacement normal",
+        "iterations": 0,
+        "backbone": "vgg19",
+        "device": "cpu",
+    }
     with qtbot.waitSignal(panel.input_loaded, timeout=20_000):
         panel.set_values(dict(values, input=str(height_tiff)))
     s = panel.settings()
-    assert (s.scale, s.texel_mm, s.strength, s.upscale, s.preset, s.seed, s.device) == (2.0, None, 0.5, 2, "final", 11, "cpu")
+    assert (s.scale, s.texel_mm, s.strength, s.upscale, s.preset, s.seed, s.device) == (
+        2.0,
+        None,
+        0.5,
+        2,
+        "final",
+        11,
+        "cpu",
+    )
     assert s.maps == ("displacement", "normal")
     assert panel.selected_patterns() == ["palm"]
     panel.set_values({"upscale": "3"})
@@ -296,7 +327,9 @@ def test_host_values_fill_the_controls(qtbot, gallery_bank, height_tiff):
     assert panel.settings().seed == 12 and panel.settings().preset == "final"
 
 
-def test_dropping_on_the_panel_and_panning_away_reschedules_the_preview(qtbot, gallery_bank, tmp_path, make_height_tiff):
+def test_dropping_on_the_panel_and_panning_away_reschedules_the_preview(
+    qtbot, gallery_bank, tmp_path, make_height_tiff
+):
     from nexture_core.ui.qt import QtGui, QtWidgets
 
     panel = NexturePanel(bank=gallery_bank)

@@ -68,5 +68,7 @@ def test_binding_does_not_leak_none_references(qapp):
     for _ in range(500):
         label.setText("x")
         label.update()
-    assert sys.getrefcount(None) > before - 100, "this Qt binding leaks None references; install PySide6-Essentials<6.12"
+    assert sys.getrefcount(None) > before - 100, (
+        "this Qt binding leaks None references; install PySide6-Essentials<6.12"
+    )
     assert not qt.NONE_LEAK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nexture_core.ui.qt import QtCore, Qt
+from nexture_core.ui.qt import Qt, QtCore
 from nexture_core.ui.viewer import MapViewer, qimage_from
 
 
@@ -42,8 +42,8 @@ def test_wheel_zoom_keeps_the_point_under_the_cursor(viewer):
     anchor = QtCore.QPointF(100, 80)
     before = viewer.screen_to_map(anchor)
     zoom = viewer.zoom
-    viewer.zoom_about(1.25 ** 3, anchor)
-    assert viewer.zoom == pytest.approx(zoom * 1.25 ** 3)
+    viewer.zoom_about(1.25**3, anchor)
+    assert viewer.zoom == pytest.approx(zoom * 1.25**3)
     after = viewer.screen_to_map(anchor)
     assert after == pytest.approx(before, abs=1e-6)
 

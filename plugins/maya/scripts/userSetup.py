@@ -2,8 +2,9 @@
 # Maya version's torch folder on sys.path and, once the UI exists, adds the shelf button and
 # the Hypershade entries.
 import maya.utils
-
 from nexture_maya import bootstrap
 
 bootstrap.add_paths()
-maya.utils.executeDeferred("import nexture_maya.shelf, nexture_maya.hypershade; nexture_maya.shelf.install_shelf_button(); nexture_maya.hypershade.register()")
+maya.utils.executeDeferred(
+    "import nexture_maya.shelf, nexture_maya.hypershade; nexture_maya.shelf.install_shelf_button(); nexture_maya.hypershade.register()"
+)

@@ -34,7 +34,20 @@ RUN_SCRIPT = "import nexture_nuke.run; nexture_nuke.run.synthesize(nuke.thisNode
 CANCEL_SCRIPT = "import nexture_nuke.run; nexture_nuke.run.cancel(nuke.thisNode())"
 PANEL_SCRIPT = "import nexture_nuke.panel; nexture_nuke.panel.open_panel(nuke.thisNode())"
 CHANGED_SCRIPT = "import nexture_nuke.node; nexture_nuke.node.on_knob_changed(nuke.thisNode(), nuke.thisKnob())"
-VALUE_KNOBS = ("pattern", "scale", "texel_mm", "map_width_mm", "height_mm", "strength", "upscale", "preset", "seed", "iterations", "backbone", "device")
+VALUE_KNOBS = (
+    "pattern",
+    "scale",
+    "texel_mm",
+    "map_width_mm",
+    "height_mm",
+    "strength",
+    "upscale",
+    "preset",
+    "seed",
+    "iterations",
+    "backbone",
+    "device",
+)
 SETTING_KNOBS = VALUE_KNOBS + tuple(f"map_{m}" for m in HOST_MAPS)
 
 
@@ -128,7 +141,9 @@ def set_control_values(group: NodeAPI, values: Mapping[str, Any]) -> None:
     """Write a request dict (e.g. the panel's) onto the knobs: the node is the record."""
     for name in VALUE_KNOBS:
         if name in values and values[name] is not None:
-            group[name].setValue(str(values[name]) if name in ("upscale", "pattern", "preset", "backbone", "device") else values[name])
+            group[name].setValue(
+                str(values[name]) if name in ("upscale", "pattern", "preset", "backbone", "device") else values[name]
+            )
     if "maps" in values:
         chosen = set(values["maps"])
         for m in HOST_MAPS:

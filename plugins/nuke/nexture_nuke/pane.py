@@ -17,7 +17,7 @@ from . import node as nexture_node
 from . import panel as nexture_panel
 from .host_api import GroupAPI
 
-OPEN: List["NexturePane"] = []  # live panes (Python references keep Qt from deleting them)
+OPEN: List[NexturePane] = []  # live panes (Python references keep Qt from deleting them)
 
 
 class NexturePane(QtWidgets.QWidget):  # type: ignore[misc,name-defined]

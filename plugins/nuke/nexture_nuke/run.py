@@ -115,7 +115,9 @@ class NukeHost:
         self.source = source
         self.key = key
         self.assumptions = assumptions
-        self.task: Optional[ProgressTaskAPI] = nuke.ProgressTask(f"Nexture: {group.name()}") if nuke.env["gui"] else None
+        self.task: Optional[ProgressTaskAPI] = (
+            nuke.ProgressTask(f"Nexture: {group.name()}") if nuke.env["gui"] else None
+        )
 
     def defer(self, call: Callable[[], None]) -> None:
         nuke.executeInMainThread(call)

@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (host function name, thread name, is main thread) for every host call.
 CALLS: List[Tuple[str, str, bool]] = []
 # Calls queued for the host's main loop (executeInMainThread, executeDeferred).
-MAIN_QUEUE: "queue.Queue[Tuple[Callable[..., Any], tuple, dict]]" = queue.Queue()
+MAIN_QUEUE: queue.Queue[Tuple[Callable[..., Any], tuple, dict]] = queue.Queue()
 # Host calls that are allowed from a worker thread (their whole point).
 THREAD_SAFE = {"nuke.executeInMainThread", "hdefereval.executeDeferred", "maya.utils.executeDeferred"}
 

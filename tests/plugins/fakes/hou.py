@@ -33,7 +33,7 @@ VERSION = {"string": "21.0.512"}
 UNIT_LENGTH_M = {"value": 1.0}  # the hip's Unit Length in metres
 HOME = {"dir": "/tmp/houdini21.0"}
 INSTALLED: List[str] = []
-COOKING: List["Cop2Node"] = []  # the Python COP being cooked, if any
+COOKING: List[Cop2Node] = []  # the Python COP being cooked, if any
 
 
 class Error(Exception):
@@ -74,7 +74,13 @@ class imageDepth:
     Float32 = EnumValue("imageDepth.Float32")
 
 
-_DTYPES = {imageDepth.Int8: np.uint8, imageDepth.Int16: np.uint16, imageDepth.Int32: np.uint32, imageDepth.Float16: np.float16, imageDepth.Float32: np.float32}
+_DTYPES = {
+    imageDepth.Int8: np.uint8,
+    imageDepth.Int16: np.uint16,
+    imageDepth.Int32: np.uint32,
+    imageDepth.Float16: np.float16,
+    imageDepth.Float32: np.float32,
+}
 
 
 def _encode(values: np.ndarray, depth: EnumValue) -> bytes:
@@ -112,12 +118,14 @@ class Parm:
         self.value = value
         self.menu = menu
         self.expr: Optional[str] = None
-        self.node: Optional["OpNode"] = None
+        self.node: Optional[OpNode] = None
 
     def _check_editable(self) -> None:
         if self.node is not None and self.node.isInsideLockedHDA() and not self.node.isEditableInsideLockedHDA():
-            raise PermissionError("Failed to modify node or parameter because of a permission error. "
-                                  "Possible causes include locked assets, takes, product permissions or user specified permissions")
+            raise PermissionError(
+                "Failed to modify node or parameter because of a permission error. "
+                "Possible causes include locked assets, takes, product permissions or user specified permissions"
+            )
 
     @host_call("hou.Parm.eval")
     def eval(self) -> Any:
@@ -143,7 +151,9 @@ class Parm:
         self.value = value
 
     @host_call("hou.Parm.setExpression")
-    def setExpression(self, expression: str, language: Optional[EnumValue] = None, replace_expression: bool = True) -> None:
+    def setExpression(
+        self, expression: str, language: Optional[EnumValue] = None, replace_expression: bool = True
+    ) -> None:
         self._check_editable()
         self.expr = expression
 
@@ -209,7 +219,11 @@ class Prim:
 class Geometry:
     """Polygons with positions and a uv attribute on vertices (or points)."""
 
-    def __init__(self, polygons: Sequence[Tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]]], uv_on: Optional[str] = "vertex") -> None:
+    def __init__(
+        self,
+        polygons: Sequence[Tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]]],
+        uv_on: Optional[str] = "vertex",
+    ) -> None:
         self._prims = []
         for positions, uvs in polygons:
             verts = []
@@ -231,14 +245,14 @@ class Geometry:
 
 # ------------------------------------------------------------------------------- nodes
 class NodeType:
-    def __init__(self, name: str, definition: Optional["HDADefinition"] = None) -> None:
+    def __init__(self, name: str, definition: Optional[HDADefinition] = None) -> None:
         self._name = name
         self._definition = definition
 
     def name(self) -> str:
         return self._name
 
-    def definition(self) -> Optional["HDADefinition"]:
+    def definition(self) -> Optional[HDADefinition]:
         return self._definition
 
 
@@ -247,7 +261,13 @@ class OpNode:
 
     context = "obj"  # what a subnet made in this node's network holds
 
-    def __init__(self, path: str, parms: Optional[Dict[str, Parm]] = None, type_name: str = "node", parent: Optional["OpNode"] = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        parms: Optional[Dict[str, Parm]] = None,
+        type_name: str = "node",
+        parent: Optional[OpNode] = None,
+    ) -> None:
         self._path = path
         self._parms: Dict[str, Parm] = {}
         self._inputs: List[Optional[OpNode]] = []
@@ -273,11 +293,11 @@ class OpNode:
         return self._parms.get(parm_path)
 
     @host_call("hou.Node.inputs")
-    def inputs(self) -> Tuple[Optional["OpNode"], ...]:
+    def inputs(self) -> Tuple[Optional[OpNode], ...]:
         return tuple(self._inputs)
 
     @host_call("hou.Node.node")
-    def node(self, node_path: str) -> Optional["OpNode"]:
+    def node(self, node_path: str) -> Optional[OpNode]:
         here: Optional[OpNode] = self
         for part in node_path.split("/"):
             if here is None:
@@ -286,11 +306,11 @@ class OpNode:
         return here
 
     @host_call("hou.Node.children")
-    def children(self) -> Tuple["OpNode", ...]:
+    def children(self) -> Tuple[OpNode, ...]:
         return tuple(self.children_by_name.values())
 
     @host_call("hou.Node.setInput")
-    def setInput(self, input_index: int, item_to_become_input: Optional["OpNode"], output_index: int = 0) -> None:
+    def setInput(self, input_index: int, item_to_become_input: Optional[OpNode], output_index: int = 0) -> None:
         while len(self._inputs) <= input_index:
             self._inputs.append(None)
         self._inputs[input_index] = item_to_become_input
@@ -311,12 +331,21 @@ class OpNode:
         return False
 
     @host_call("hou.Node.createNode")
-    def createNode(self, node_type_name: str, node_name: Optional[str] = None, run_init_scripts: bool = True, load_contents: bool = True,
-                   exact_type_name: bool = False, force_valid_node_name: bool = False) -> "OpNode":
+    def createNode(
+        self,
+        node_type_name: str,
+        node_name: Optional[str] = None,
+        run_init_scripts: bool = True,
+        load_contents: bool = True,
+        exact_type_name: bool = False,
+        force_valid_node_name: bool = False,
+    ) -> OpNode:
         if self.locked_asset or self.isInsideLockedHDA():
             raise PermissionError("cannot create nodes inside a locked asset")
         name = node_name or f"{node_type_name}1"
-        cls = {"copnet": CopNode, "cop2net": Cop2Node}.get(node_type_name, CopNode if self.context == "cop" else Cop2Node if self.context == "cop2" else OpNode)
+        cls = {"copnet": CopNode, "cop2net": Cop2Node}.get(
+            node_type_name, CopNode if self.context == "cop" else Cop2Node if self.context == "cop2" else OpNode
+        )
         child = cls(f"{self._path.rstrip('/')}/{name}", type_name=node_type_name, parent=self)
         child.context = {"copnet": "cop", "cop2net": "cop2"}.get(node_type_name, self.context)
         if node_type_name == "file":
@@ -341,8 +370,15 @@ class OpNode:
         self.flags["render"] = bool(on)
 
     @host_call("hou.OpNode.createDigitalAsset")
-    def createDigitalAsset(self, name: Optional[str] = None, hda_file_name: Optional[str] = None, description: Optional[str] = None,
-                           min_num_inputs: int = 0, max_num_inputs: int = 0, **options: Any) -> "OpNode":
+    def createDigitalAsset(
+        self,
+        name: Optional[str] = None,
+        hda_file_name: Optional[str] = None,
+        description: Optional[str] = None,
+        min_num_inputs: int = 0,
+        max_num_inputs: int = 0,
+        **options: Any,
+    ) -> OpNode:
         assert self._type.name() == "subnet", "createDigitalAsset needs a subnet"
         definition = HDADefinition(str(name), self, description or "", min_num_inputs, max_num_inputs)
         self._type = NodeType(str(name), definition)
@@ -355,8 +391,15 @@ class CopNode(OpNode):
 
     context = "cop"
 
-    def __init__(self, path: str, pixels: Optional[np.ndarray] = None, parms: Optional[Dict[str, Parm]] = None,
-                 type_name: str = "node", parent: Optional[OpNode] = None, geometry: Optional[Geometry] = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        pixels: Optional[np.ndarray] = None,
+        parms: Optional[Dict[str, Parm]] = None,
+        type_name: str = "node",
+        parent: Optional[OpNode] = None,
+        geometry: Optional[Geometry] = None,
+    ) -> None:
         super().__init__(path, parms, type_name, parent)
         self.pixels = None if pixels is None else np.asarray(pixels, dtype=np.float32)
         self._geometry = geometry
@@ -375,8 +418,15 @@ class Cop2Node(OpNode):
 
     context = "cop2"
 
-    def __init__(self, path: str, pixels: Optional[np.ndarray] = None, parms: Optional[Dict[str, Parm]] = None,
-                 type_name: str = "node", parent: Optional[OpNode] = None, depth: EnumValue = imageDepth.Float32) -> None:
+    def __init__(
+        self,
+        path: str,
+        pixels: Optional[np.ndarray] = None,
+        parms: Optional[Dict[str, Parm]] = None,
+        type_name: str = "node",
+        parent: Optional[OpNode] = None,
+        depth: EnumValue = imageDepth.Float32,
+    ) -> None:
         super().__init__(path, parms, type_name, parent)
         self.pixels = None if pixels is None else np.asarray(pixels, dtype=np.float32)
         self.plane_depth = depth
@@ -397,16 +447,28 @@ class Cop2Node(OpNode):
         return self.plane_depth
 
     @host_call("hou.Cop2Node.allPixelsAsString")
-    def allPixelsAsString(self, plane: str = "C", component: Optional[str] = None, interleaved: bool = True, time: float = -1.0,
-                          depth: Optional[EnumValue] = None) -> bytes:
+    def allPixelsAsString(
+        self,
+        plane: str = "C",
+        component: Optional[str] = None,
+        interleaved: bool = True,
+        time: float = -1.0,
+        depth: Optional[EnumValue] = None,
+    ) -> bytes:
         assert self.pixels is not None and plane == "C"
         if depth is None:  # Houdini: the plane's own depth inside a Python COP's cook, float32 outside
             depth = self.plane_depth if COOKING else imageDepth.Float32
         return _encode(self.pixels[::-1, :, :3], depth)
 
     @host_call("hou.Cop2Node.setPixelsOfCookingPlaneFromString")
-    def setPixelsOfCookingPlaneFromString(self, values: bytes, component: Optional[str] = None, interleaved: bool = True,
-                                          depth: Optional[EnumValue] = None, flip_vertically: bool = False) -> None:
+    def setPixelsOfCookingPlaneFromString(
+        self,
+        values: bytes,
+        component: Optional[str] = None,
+        interleaved: bool = True,
+        depth: Optional[EnumValue] = None,
+        flip_vertically: bool = False,
+    ) -> None:
         assert COOKING and COOKING[-1] is self, "only the cooking Python COP may set its plane"
         self.cooked = _decode(values, depth if depth is not None else self.plane_depth)
 
@@ -446,7 +508,10 @@ class ParmTemplate:
         self.kwargs["script_callback_language"] = script_callback_language
 
     def describe(self) -> Dict[str, Any]:
-        kwargs = {k: (v.name if isinstance(v, EnumValue) else list(v) if isinstance(v, tuple) else v) for k, v in self.kwargs.items()}
+        kwargs = {
+            k: (v.name if isinstance(v, EnumValue) else list(v) if isinstance(v, tuple) else v)
+            for k, v in self.kwargs.items()
+        }
         return {"name": self._name, "kind": type(self).__name__, "label": self.label, "hidden": self.hidden, **kwargs}
 
 
@@ -492,7 +557,9 @@ class HDADefinition:
     def parmTemplateGroup(self) -> ParmTemplateGroup:
         return self.group
 
-    def setParmTemplateGroup(self, parm_template_group: ParmTemplateGroup, rename_conflicting_parms: bool = False, create_backup: bool = True) -> None:
+    def setParmTemplateGroup(
+        self, parm_template_group: ParmTemplateGroup, rename_conflicting_parms: bool = False, create_backup: bool = True
+    ) -> None:
         self.group = parm_template_group
 
     @host_call("hou.HDADefinition.save")
@@ -506,15 +573,25 @@ class HDADefinition:
                 "expressions": {n: p.expression() for n, p in child._parms.items() if p.expression()},
                 "flags": child.flags,
             }
-        data = {"type": self.name, "description": self.description, "inputs": self.inputs,
-                "parms": [t.describe() for t in self.group.templates], "network": network}
+        data = {
+            "type": self.name,
+            "description": self.description,
+            "inputs": self.inputs,
+            "parms": [t.describe() for t in self.group.templates],
+            "network": network,
+        }
         Path(file_name).write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 class hda:
     @staticmethod
     @host_call("hou.hda.installFile")
-    def installFile(file_path: str, oplibraries_file: Optional[str] = None, change_oplibraries_file: bool = True, force_use_assets: bool = False) -> None:
+    def installFile(
+        file_path: str,
+        oplibraries_file: Optional[str] = None,
+        change_oplibraries_file: bool = True,
+        force_use_assets: bool = False,
+    ) -> None:
         INSTALLED.append(file_path)
 
 
@@ -550,16 +627,22 @@ class InterruptableOperation:
     """Esc is simulated by :attr:`interrupt_after` (updates before the artist presses it)."""
 
     interrupt_after: Optional[int] = None
-    instances: List["InterruptableOperation"] = []
+    instances: List[InterruptableOperation] = []
 
     @host_call("hou.InterruptableOperation")
-    def __init__(self, operation_name: str, long_operation_name: Optional[str] = None, open_interrupt_dialog: bool = False, timeout_ms: int = 0) -> None:
+    def __init__(
+        self,
+        operation_name: str,
+        long_operation_name: Optional[str] = None,
+        open_interrupt_dialog: bool = False,
+        timeout_ms: int = 0,
+    ) -> None:
         self.name = operation_name
         self.open_interrupt_dialog = open_interrupt_dialog
         self.updates: List[float] = []
         InterruptableOperation.instances.append(self)
 
-    def __enter__(self) -> "InterruptableOperation":
+    def __enter__(self) -> InterruptableOperation:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -615,7 +698,9 @@ class _UI:
         STATUS_MESSAGES.append(message)
 
     @host_call("hou.ui.displayMessage")
-    def displayMessage(self, text: str, buttons: Tuple[str, ...] = ("OK",), severity: Any = None, title: Optional[str] = None) -> int:
+    def displayMessage(
+        self, text: str, buttons: Tuple[str, ...] = ("OK",), severity: Any = None, title: Optional[str] = None
+    ) -> int:
         DIALOGS.append(text)
         return 0
 

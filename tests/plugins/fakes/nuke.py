@@ -27,11 +27,11 @@ NUKE_VERSION_STRING = "15.1v3"
 LAYERS: Dict[str, List[str]] = {}  # layer -> channel names ("red", ...)
 BUILTIN_LAYERS = {"rgba": ["red", "green", "blue", "alpha"], "rgb": ["red", "green", "blue"], "alpha": ["alpha"]}
 MESSAGES: List[str] = []
-MENUS: Dict[str, "Menu"] = {}
+MENUS: Dict[str, Menu] = {}
 PLUGIN_PATHS: List[str] = []
-_context: List["Node"] = []
+_context: List[Node] = []
 _this: List[tuple] = []
-_root_nodes: List["Node"] = []
+_root_nodes: List[Node] = []
 
 
 # ----------------------------------------------------------------------------- knobs
@@ -41,7 +41,7 @@ class Knob:
         self._label = label or name
         self._value = value
         self.visible = True
-        self.node: Optional["Node"] = None
+        self.node: Optional[Node] = None
 
     @host_call("nuke.Knob.name")
     def name(self) -> str:
@@ -147,9 +147,21 @@ class PyScript_Knob(Script_Knob):
 # ----------------------------------------------------------------------------- nodes
 _HOLD = ["hold", "loop", "bounce", "black"]
 _CLASS_KNOBS: Dict[str, Callable[[], List[Knob]]] = {
-    "Read": lambda: [File_Knob("file"), Boolean_Knob("raw"), Int_Knob("first"), Int_Knob("last"),
-                     Enumeration_Knob("before", "before", _HOLD), Enumeration_Knob("after", "after", _HOLD)],
-    "Write": lambda: [File_Knob("file"), String_Knob("file_type"), String_Knob("channels", value="rgb"), String_Knob("datatype", value="16 bit half"), Boolean_Knob("raw")],
+    "Read": lambda: [
+        File_Knob("file"),
+        Boolean_Knob("raw"),
+        Int_Knob("first"),
+        Int_Knob("last"),
+        Enumeration_Knob("before", "before", _HOLD),
+        Enumeration_Knob("after", "after", _HOLD),
+    ],
+    "Write": lambda: [
+        File_Knob("file"),
+        String_Knob("file_type"),
+        String_Knob("channels", value="rgb"),
+        String_Knob("datatype", value="16 bit half"),
+        Boolean_Knob("raw"),
+    ],
     "Switch": lambda: [Int_Knob("which")],
     "Group": lambda: [String_Knob("knobChanged")],
     "Copy": lambda: [String_Knob(f"{side}{i}", value="none") for i in range(4) for side in ("from", "to")],
@@ -158,7 +170,7 @@ _CLASS_KNOBS: Dict[str, Callable[[], List[Knob]]] = {
 
 
 class Node:
-    def __init__(self, cls: str, parent: Optional["Node"]) -> None:
+    def __init__(self, cls: str, parent: Optional[Node]) -> None:
         self._class = cls
         self._name = cls + "1"
         self.parent = parent
@@ -216,11 +228,11 @@ class Node:
         self._attach(knob)
 
     @host_call("nuke.Node.input")
-    def input(self, index: int) -> Optional["Node"]:
+    def input(self, index: int) -> Optional[Node]:
         return self._inputs.get(index)
 
     @host_call("nuke.Node.setInput")
-    def setInput(self, i: int, node: Optional["Node"]) -> bool:
+    def setInput(self, i: int, node: Optional[Node]) -> bool:
         """Nuke only wires nodes of the same group; otherwise nothing changes and False is returned."""
         if node is not None and node.parent is not self.parent:
             return False
@@ -230,7 +242,7 @@ class Node:
         return True
 
     @host_call("nuke.Node.begin")
-    def begin(self) -> "Node":
+    def begin(self) -> Node:
         _context.append(self)
         return self
 
@@ -239,18 +251,18 @@ class Node:
         assert _context and _context[-1] is self, "end() without matching begin()"
         _context.pop()
 
-    def __enter__(self) -> "Node":
+    def __enter__(self) -> Node:
         return self.begin()
 
     def __exit__(self, type: Any, value: Any, traceback: Any) -> None:
         self.end()
 
     @host_call("nuke.Node.node")
-    def node(self, s: str) -> Optional["Node"]:
+    def node(self, s: str) -> Optional[Node]:
         return next((n for n in self.children if n._name == s), None)
 
     @host_call("nuke.Node.nodes")
-    def nodes(self) -> List["Node"]:
+    def nodes(self) -> List[Node]:
         return list(self.children)
 
     def _knob_changed(self, knob: Knob) -> None:
@@ -407,7 +419,15 @@ class Menu:
         self.commands: Dict[str, str] = {}
 
     @host_call("nuke.Menu.addCommand")
-    def addCommand(self, name: str, command: Union[str, Callable[[], Any]] = "", shortcut: str = "", icon: str = "", tooltip: str = "", index: int = -1) -> None:
+    def addCommand(
+        self,
+        name: str,
+        command: Union[str, Callable[[], Any]] = "",
+        shortcut: str = "",
+        icon: str = "",
+        tooltip: str = "",
+        index: int = -1,
+    ) -> None:
         self.commands[name] = command if isinstance(command, str) else repr(command)
 
 
@@ -419,7 +439,7 @@ def menu(name: str) -> Menu:
 class ProgressTask:
     """Nuke's progress bar; the test presses its cancel button with :meth:`press_cancel`."""
 
-    instances: List["ProgressTask"] = []
+    instances: List[ProgressTask] = []
 
     @host_call("nuke.ProgressTask")
     def __init__(self, name: str) -> None:
@@ -446,8 +466,10 @@ class ProgressTask:
 
 
 @host_call("nuke.executeInMainThread")
-def executeInMainThread(call: Callable[..., Any], args: Any = (), kwargs: Any = {}) -> None:
-    assert threading.current_thread() is not threading.main_thread(), "executeInMainThread from the main thread hangs Nuke"
+def executeInMainThread(call: Callable[..., Any], args: Any = (), kwargs: Any = None) -> None:
+    assert threading.current_thread() is not threading.main_thread(), (
+        "executeInMainThread from the main thread hangs Nuke"
+    )
     if not isinstance(args, tuple):
         args = (args,)
     queue_main(call, args, kwargs)

@@ -12,12 +12,10 @@ depth (8/16-bit, half) unless asked. COP2 rows come bottom first.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
-import numpy as np
-
 import hou
+import numpy as np
 
 from nexture_core.errors import Cancelled, NextureError
 from nexture_core.hosts.cache import ResultCache, array_digest, cache_root_for
@@ -51,15 +49,23 @@ def cook(cop_node: Any, plane: str, resolution: Sequence[int], cache: Optional[R
         values["maps"] = sorted({"displacement", values["output"]})
         settings = settings_from_values(values)
         hip = None if hou.hipFile.isNewFile() else hou.hipFile.path()
-        result = _synthesize(heightfield, pattern_from_values(values), settings, values["output"], cache or ResultCache(cache_root_for(hip)))
+        result = _synthesize(
+            heightfield,
+            pattern_from_values(values),
+            settings,
+            values["output"],
+            cache or ResultCache(cache_root_for(hip)),
+        )
     except Cancelled:
-        raise hou.OperationInterrupted("Nexture was interrupted; cook the node again to restart.")
+        raise hou.OperationInterrupted("Nexture was interrupted; cook the node again to restart.") from None
     except NextureError as exc:
-        raise hou.NodeError(str(exc))
+        raise hou.NodeError(str(exc)) from None
     if result.shape[:2] != (height, width):
         raise hou.NodeError(f"Nexture made a {result.shape[1]}x{result.shape[0]} map for a {width}x{height} plane.")
     rgb = result if result.ndim == 3 else np.repeat(result[..., None], 3, axis=2)
-    cop_node.setPixelsOfCookingPlaneFromString(np.ascontiguousarray(rgb[::-1, :, :3], dtype=np.float32).tobytes(), depth=hou.imageDepth.Float32)
+    cop_node.setPixelsOfCookingPlaneFromString(
+        np.ascontiguousarray(rgb[::-1, :, :3], dtype=np.float32).tobytes(), depth=hou.imageDepth.Float32
+    )
 
 
 def _synthesize(heightfield: np.ndarray, pattern: str, settings: Any, show: str, cache: ResultCache) -> np.ndarray:
@@ -72,11 +78,15 @@ def _synthesize(heightfield: np.ndarray, pattern: str, settings: Any, show: str,
     outputs = plan.cached
     if outputs is None:
         cancel = threading.Event()
-        with hou.InterruptableOperation("Nexture", long_operation_name="Nexture micro-detail", open_interrupt_dialog=True) as op:
+        with hou.InterruptableOperation(
+            "Nexture", long_operation_name="Nexture micro-detail", open_interrupt_dialog=True
+        ) as op:
+
             def progress(fraction: float, stage: str, preview: Any = None) -> None:
                 try:
                     op.updateProgress(fraction)
                 except hou.OperationInterrupted:
                     cancel.set()  # the engine stops at its next check and raises Cancelled
+
             outputs = plan.work(progress, cancel)
     return read_exr(outputs.by_map[show])

@@ -20,9 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional
 
-import numpy as np
-
 import hou
+import numpy as np
 
 from nexture_core.errors import InputError, NextureError
 from nexture_core.hosts.adapter import ActiveRuns, HostRun
@@ -34,7 +33,7 @@ from nexture_core.job import Job, JobState
 
 from . import parms
 from .geometry import texel_mm_from_geometry
-from .host_api import CopNodeAPI, Cop2PixelsAPI, NodeAPI
+from .host_api import Cop2PixelsAPI, CopNodeAPI, NodeAPI
 from .pixels import write_exr
 
 SPEC = parms.parm_spec(with_upscale=True, with_maps=True)

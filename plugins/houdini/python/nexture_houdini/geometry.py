@@ -34,7 +34,9 @@ def mesh_areas(geo: GeometryAPI, where: str = "the second input") -> Tuple[float
     world = uv = 0.0
     for prim in geo.prims():
         world += float(prim.intrinsicValue("measuredarea"))
-        uvs = [vertex.point().attribValue("uv") if on_points else vertex.attribValue("uv") for vertex in prim.vertices()]
+        uvs = [
+            vertex.point().attribValue("uv") if on_points else vertex.attribValue("uv") for vertex in prim.vertices()
+        ]
         uv += polygon_area(uvs)
     return world, uv
 
@@ -46,6 +48,6 @@ def texel_mm_from_geometry(geo: GeometryAPI, width: int, height: int, where: str
     world, uv = mesh_areas(geo, where)
     mm_per_unit = hou.scaleToMKS("m1") * 1000.0
     try:
-        return float(texel_mm_from_areas(world * mm_per_unit ** 2, uv, width, height))
+        return float(texel_mm_from_areas(world * mm_per_unit**2, uv, width, height))
     except ValueError as exc:
         raise InputError(f"{where}: {exc}") from None

@@ -69,13 +69,27 @@ class Cop2NodeAPI(NodeAPI, Protocol):
 
     def xRes(self) -> int: ...
     def yRes(self) -> int: ...
-    def setPixelsOfCookingPlaneFromString(self, values: bytes, component: Optional[str] = ..., interleaved: bool = ..., depth: Any = ..., flip_vertically: bool = ...) -> None: ...
+    def setPixelsOfCookingPlaneFromString(
+        self,
+        values: bytes,
+        component: Optional[str] = ...,
+        interleaved: bool = ...,
+        depth: Any = ...,
+        flip_vertically: bool = ...,
+    ) -> None: ...
 
 
 class Cop2PixelsAPI(Cop2NodeAPI, Protocol):
     """``allPixelsAsString`` with the documented ``depth=`` (not in the stub's signature; see the module docstring)."""
 
-    def allPixelsAsString(self, plane: str = ..., component: Optional[str] = ..., interleaved: bool = ..., time: float = ..., depth: Any = ...) -> bytes: ...
+    def allPixelsAsString(
+        self,
+        plane: str = ...,
+        component: Optional[str] = ...,
+        interleaved: bool = ...,
+        time: float = ...,
+        depth: Any = ...,
+    ) -> bytes: ...
 
 
 class InterruptableOperationAPI(Protocol):
@@ -103,7 +117,9 @@ class HouAPI(Protocol):
     def isUIAvailable(self) -> bool: ...
     def applicationVersionString(self) -> str: ...
     def scaleToMKS(self, units: str) -> float: ...
-    def InterruptableOperation(self, operation_name: str, long_operation_name: str = ..., open_interrupt_dialog: bool = ...) -> InterruptableOperationAPI: ...
+    def InterruptableOperation(
+        self, operation_name: str, long_operation_name: str = ..., open_interrupt_dialog: bool = ...
+    ) -> InterruptableOperationAPI: ...
 
 
 class HDeferEvalAPI(Protocol):

@@ -13,6 +13,7 @@ from nexture_core.hosts.requests import BACKBONES, CONTROL_DEFAULTS, HOST_MAPS, 
 
 from .host_api import NodeAPI, ParmAPI
 
+
 # (name, label, kind, default, menu items or None)
 def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     ids, labels = pattern_choices()
@@ -20,7 +21,13 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
     spec = [
         ("pattern", "Pattern", "menu", d["pattern"], (ids, labels)),
         ("scale", "Scale", "float", d["scale"], None),
-        ("texel_mm", "Texel Size (mm per input texel, 0 = from the mesh in input 2, else not set)", "float", d["texel_mm"], None),
+        (
+            "texel_mm",
+            "Texel Size (mm per input texel, 0 = from the mesh in input 2, else not set)",
+            "float",
+            d["texel_mm"],
+            None,
+        ),
         ("map_width_mm", "Or Map Width (mm, 0 = not set)", "float", d["map_width_mm"], None),
         ("height_mm", "Height Unit (mm per map unit, 0 = 10)", "float", d["height_mm"], None),
         ("strength", "Strength", "float", d["strength"], None),
@@ -31,7 +38,16 @@ def parm_spec(with_upscale: bool, with_maps: bool) -> list:
         ("device", "Device", "string", d["device"], None),
     ]
     if with_upscale:
-        spec.insert(4, ("upscale", "Upscale", "menu", str(d["upscale"]), ([str(u) for u in UPSCALES], [f"x{u}" for u in UPSCALES])))
+        spec.insert(
+            4,
+            (
+                "upscale",
+                "Upscale",
+                "menu",
+                str(d["upscale"]),
+                ([str(u) for u in UPSCALES], [f"x{u}" for u in UPSCALES]),
+            ),
+        )
     if with_maps:
         spec.append(("maps", "Output Maps", "string", "displacement normal", None))
     spec.append(("output", "Show", "menu", "displacement", (list(HOST_MAPS), [m.title() for m in HOST_MAPS])))
@@ -42,7 +58,9 @@ def parm(node: NodeAPI, name: str) -> ParmAPI:
     """``node``'s parameter ``name``; a clear error when an older asset lacks it."""
     found = node.parm(name)
     if found is None:
-        raise NextureError(f"{node.path()} has no '{name}' parameter; rebuild the Nexture assets (nexture install houdini --build-hda).")
+        raise NextureError(
+            f"{node.path()} has no '{name}' parameter; rebuild the Nexture assets (nexture install houdini --build-hda)."
+        )
     return found
 
 

@@ -23,7 +23,10 @@ def register() -> None:
     from maya.app.general import nodeEditorMenus
 
     callbacks = nodeEditorMenus.customInclusiveNodeItemMenuCallbacks
-    if not any(getattr(c, "__name__", "") == file_node_menu.__name__ and getattr(c, "__module__", "") == __name__ for c in callbacks):
+    if not any(
+        getattr(c, "__name__", "") == file_node_menu.__name__ and getattr(c, "__module__", "") == __name__
+        for c in callbacks
+    ):
         callbacks.append(file_node_menu)
 
 

@@ -18,8 +18,22 @@ from maya import cmds
 
 # place2dTexture -> file: the connections Hypershade makes for a new texture.
 PLACE2D_ATTRS = (
-    "coverage", "translateFrame", "rotateFrame", "mirrorU", "mirrorV", "stagger", "wrapU", "wrapV",
-    "repeatUV", "offset", "rotateUV", "noiseUV", "vertexUvOne", "vertexUvTwo", "vertexUvThree", "vertexCameraOne",
+    "coverage",
+    "translateFrame",
+    "rotateFrame",
+    "mirrorU",
+    "mirrorV",
+    "stagger",
+    "wrapU",
+    "wrapV",
+    "repeatUV",
+    "offset",
+    "rotateUV",
+    "noiseUV",
+    "vertexUvOne",
+    "vertexUvTwo",
+    "vertexUvThree",
+    "vertexCameraOne",
 )
 PLACE2D_EXTRA = (("outUV", "uvCoord"), ("outUvFilterSize", "uvFilterSize"))
 SINGLE_CHANNEL = ("displacement", "cavity", "specular")
@@ -74,8 +88,10 @@ def connect_displacement(disp_file: str, shading_group: str, ask: Ask) -> Tuple[
     cmds.connectAttr(f"{disp_file}.outAlpha", f"{shader}.displacement", force=True)
     existing = cmds.listConnections(f"{shading_group}.displacementShader", source=True, destination=False)
     if existing:
-        question = (f"{shading_group} already has the displacement {existing[0]}. Replace it with the Nexture result, "
-                    f"or keep it (the new {shader} is made beside it, unconnected)?")
+        question = (
+            f"{shading_group} already has the displacement {existing[0]}. Replace it with the Nexture result, "
+            f"or keep it (the new {shader} is made beside it, unconnected)?"
+        )
         choice = ask(question, [REPLACE, KEEP], KEEP) if ask is not None else KEEP
         if choice != REPLACE:
             cmds.warning(f"Nexture: kept {existing[0]} on {shading_group}; the result is in {shader}, not connected.")
@@ -93,16 +109,25 @@ def connect_normal(normal_file: str, material: str) -> str:
     return bump
 
 
-def build_result_network(source: Optional[str], outputs: Mapping[str, str], *, displacement: bool = False, normal: bool = False,
-                         udim: bool = False, ask: Ask = None) -> Dict[str, str]:
+def build_result_network(
+    source: Optional[str],
+    outputs: Mapping[str, str],
+    *,
+    displacement: bool = False,
+    normal: bool = False,
+    udim: bool = False,
+    ask: Ask = None,
+) -> Dict[str, str]:
     """One file node per output map (``nexture_<map>``); optionally wire displacement and normals.
 
     ``source`` is the artist's input ``file`` node, used to find its material and
     shading group; ``ask`` puts a question to the artist (None: batch, keep what is there).
     Returns ``{map name: file node}``.
     """
-    nodes = {name: create_file_node(str(path), f"nexture_{name}", udim=udim, alpha_is_luminance=name in SINGLE_CHANNEL)
-             for name, path in outputs.items()}
+    nodes = {
+        name: create_file_node(str(path), f"nexture_{name}", udim=udim, alpha_is_luminance=name in SINGLE_CHANNEL)
+        for name, path in outputs.items()
+    }
     if source and (displacement or normal):
         material, group = downstream_material(source)
         if displacement and group and "displacement" in nodes:

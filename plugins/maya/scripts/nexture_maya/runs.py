@@ -45,7 +45,9 @@ def texture_source(file_node: Optional[str], values: Mapping[str, Any]) -> str:
     path = str(values.get("input") or (cmds.getAttr(f"{file_node}.fileTextureName") if file_node else "") or "")
     mode = int(cmds.getAttr(f"{file_node}.uvTilingMode") or 0) if file_node else 0
     if mode == 1:
-        raise InputError(f"{file_node}: ZBrush (0-based) UV tiles are not supported; rename the tiles to UDIM (1001) or Mudbox (u1_v1).")
+        raise InputError(
+            f"{file_node}: ZBrush (0-based) UV tiles are not supported; rename the tiles to UDIM (1001) or Mudbox (u1_v1)."
+        )
     if mode in (2, 3) or (tile_of_path(path) is not None and not Path(path).is_file()):
         path = set_pattern_of(path) if not is_udim_path(path) else path
     if not path or not (is_udim_path(path) or Path(path).is_file()):
@@ -82,7 +84,9 @@ class SharedProgress:
             return
         fraction = sum(r.job.progress for r in self.runs) / len(self.runs)
         count = f"{len(self.runs)} runs, " if len(self.runs) > 1 else ""
-        cmds.progressWindow(edit=True, progress=int(round(fraction * 100)), status=f"Nexture: {count}{self.runs[-1].job.stage}")
+        cmds.progressWindow(
+            edit=True, progress=int(round(fraction * 100)), status=f"Nexture: {count}{self.runs[-1].job.stage}"
+        )
 
     def remove(self, run: HostRun) -> None:
         if run in self.runs:
@@ -99,7 +103,14 @@ PROGRESS = SharedProgress()
 class MayaHost:
     """Maya's side of one run (see :class:`nexture_core.hosts.adapter.HostCalls`)."""
 
-    def __init__(self, file_node: Optional[str], connect: Mapping[str, bool], udim: bool, assumptions: Optional[str], interactive: bool) -> None:
+    def __init__(
+        self,
+        file_node: Optional[str],
+        connect: Mapping[str, bool],
+        udim: bool,
+        assumptions: Optional[str],
+        interactive: bool,
+    ) -> None:
         self.file_node = file_node
         self.connect = dict(connect)
         self.udim = udim
@@ -129,14 +140,30 @@ class MayaHost:
 
 
 def ask_artist(question: str, buttons: List[str], default: str) -> str:
-    return str(cmds.confirmDialog(title="Nexture", message=question, button=buttons, defaultButton=default,
-                                  cancelButton=default, dismissString=default))
+    return str(
+        cmds.confirmDialog(
+            title="Nexture",
+            message=question,
+            button=buttons,
+            defaultButton=default,
+            cancelButton=default,
+            dismissString=default,
+        )
+    )
 
 
-def wire(file_node: Optional[str], outputs: Mapping[str, Any], connect: Mapping[str, bool], udim: bool, interactive: bool) -> Dict[str, str]:
+def wire(
+    file_node: Optional[str], outputs: Mapping[str, Any], connect: Mapping[str, bool], udim: bool, interactive: bool
+) -> Dict[str, str]:
     paths = {name: _first_tile(Path(p)) if udim else Path(p).as_posix() for name, p in outputs.items()}
-    return network.build_result_network(file_node, paths, displacement=connect.get("displacement", False), normal=connect.get("normal", False),
-                                        udim=udim, ask=ask_artist if interactive else None)
+    return network.build_result_network(
+        file_node,
+        paths,
+        displacement=connect.get("displacement", False),
+        normal=connect.get("normal", False),
+        udim=udim,
+        ask=ask_artist if interactive else None,
+    )
 
 
 def _first_tile(pattern: Path) -> str:
@@ -174,7 +201,13 @@ def start(
         print(f"Nexture {file_node or source}: {plan.assumptions}")
         if interactive:
             cmds.inViewMessage(assistMessage=f"Nexture: {plan.assumptions}", position="topCenter", fade=True)
-    host = MayaHost(file_node, {"displacement": connect_displacement, "normal": connect_normal}, plan.udim, plan.assumptions, interactive)
+    host = MayaHost(
+        file_node,
+        {"displacement": connect_displacement, "normal": connect_normal},
+        plan.udim,
+        plan.assumptions,
+        interactive,
+    )
     key = file_node or source
     if plan.cached is not None:
         run = HostRun(key, Job(lambda progress, cancel: plan.cached), host)

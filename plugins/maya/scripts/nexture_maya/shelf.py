@@ -22,7 +22,11 @@ def install_shelf_button() -> str:
         if cmds.shelfButton(child, query=True, label=True) == LABEL:
             return SHELF
     cmds.shelfButton(
-        parent=SHELF, label=LABEL, annotation="Skin micro-detail on the selected file texture",
-        image="render_displacementShader.png", command=COMMAND, sourceType="python",
+        parent=SHELF,
+        label=LABEL,
+        annotation="Skin micro-detail on the selected file texture",
+        image="render_displacementShader.png",
+        command=COMMAND,
+        sourceType="python",
     )
     return SHELF

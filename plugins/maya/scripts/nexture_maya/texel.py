@@ -14,8 +14,20 @@ from maya import cmds
 
 from nexture_core.errors import InputError
 
-MM_PER_UNIT = {"mm": 1.0, "millimeter": 1.0, "cm": 10.0, "centimeter": 10.0, "m": 1000.0, "meter": 1000.0,
-               "in": 25.4, "inch": 25.4, "ft": 304.8, "foot": 304.8, "yd": 914.4, "yard": 914.4}
+MM_PER_UNIT = {
+    "mm": 1.0,
+    "millimeter": 1.0,
+    "cm": 10.0,
+    "centimeter": 10.0,
+    "m": 1000.0,
+    "meter": 1000.0,
+    "in": 25.4,
+    "inch": 25.4,
+    "ft": 304.8,
+    "foot": 304.8,
+    "yd": 914.4,
+    "yard": 914.4,
+}
 
 
 def _total(value: object) -> float:

@@ -52,8 +52,13 @@ def run_tool() -> Any:
     file_node = selected_file_node()
     values = prefill(file_node)
     try:
-        panel = open_panel(values, input_path=values.get("input"), binding=host_binding(), window=False,
-                           on_run=lambda chosen: run_from_panel(file_node, chosen))
+        panel = open_panel(
+            values,
+            input_path=values.get("input"),
+            binding=host_binding(),
+            window=False,
+            on_run=lambda chosen: run_from_panel(file_node, chosen),
+        )
         dock(panel)
     except NextureError as exc:
         if cmds.workspaceControl(WORKSPACE, exists=True):
@@ -81,16 +86,27 @@ def dock(panel: Any) -> Any:
 def run_from_panel(file_node: Optional[str], values: Mapping[str, Any]) -> Job:
     """The panel's Run: the file node's texture (or the panel's map) through :func:`runs.start`;
     the result becomes file nodes, wired to the displacement and normals."""
-    run = runs.start(file_node, values, connect_displacement=file_node is not None, connect_normal="normal" in (values.get("maps") or ()))
+    run = runs.start(
+        file_node,
+        values,
+        connect_displacement=file_node is not None,
+        connect_normal="normal" in (values.get("maps") or ()),
+    )
     return run.job
 
 
 def offer_default_run(file_node: Optional[str], values: Mapping[str, Any], why: str) -> Optional[runs.HostRun]:
     if file_node is None:
-        cmds.confirmDialog(title="Nexture", message=f"{why} Select a file texture node to run with default settings.", button=["OK"])
+        cmds.confirmDialog(
+            title="Nexture", message=f"{why} Select a file texture node to run with default settings.", button=["OK"]
+        )
         return None
     answer = cmds.confirmDialog(
-        title="Nexture", message=f"{why} Run with default settings on {file_node}?",
-        button=["Run", "Cancel"], defaultButton="Run", cancelButton="Cancel", dismissString="Cancel",
+        title="Nexture",
+        message=f"{why} Run with default settings on {file_node}?",
+        button=["Run", "Cancel"],
+        defaultButton="Run",
+        cancelButton="Cancel",
+        dismissString="Cancel",
     )
     return runs.start(file_node, values) if answer == "Run" else None

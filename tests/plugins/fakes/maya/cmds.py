@@ -81,7 +81,14 @@ def createNode(type: str, name: Optional[str] = None, **flags: Any) -> str:
 
 
 @host_call("maya.cmds.shadingNode")
-def shadingNode(type: str, asTexture: bool = False, asShader: bool = False, asUtility: bool = False, name: Optional[str] = None, **flags: Any) -> str:
+def shadingNode(
+    type: str,
+    asTexture: bool = False,
+    asShader: bool = False,
+    asUtility: bool = False,
+    name: Optional[str] = None,
+    **flags: Any,
+) -> str:
     assert asTexture or asShader or asUtility, "shadingNode needs asTexture, asShader or asUtility"
     node = createNode(type, name=name)
     if type == "file":
@@ -126,7 +133,9 @@ def connectAttr(source: str, destination: str, force: bool = False) -> None:
 
 
 @host_call("maya.cmds.listConnections")
-def listConnections(obj: str, source: bool = True, destination: bool = True, plugs: bool = False, type: Optional[str] = None) -> Optional[List[str]]:
+def listConnections(
+    obj: str, source: bool = True, destination: bool = True, plugs: bool = False, type: Optional[str] = None
+) -> Optional[List[str]]:
     is_plug = "." in obj
     found: List[str] = []
     for src, dst in CONNECTIONS:
@@ -154,8 +163,14 @@ def select(*names: str, clear: bool = False, replace: bool = False) -> None:
 
 
 @host_call("maya.cmds.sets")
-def sets(*members: str, renderable: bool = False, noSurfaceShader: bool = False, empty: bool = False, name: Optional[str] = None,
-         query: bool = False) -> Any:
+def sets(
+    *members: str,
+    renderable: bool = False,
+    noSurfaceShader: bool = False,
+    empty: bool = False,
+    name: Optional[str] = None,
+    query: bool = False,
+) -> Any:
     if query:
         return list(SET_MEMBERS.get(members[0], [])) or None
     node = createNode("shadingEngine" if renderable else "objectSet", name=name)
@@ -178,15 +193,17 @@ def _faces_of(member: str) -> List[Tuple[float, float]]:
     faces = MESHES[shape]["faces"]
     if not component:
         return faces
-    lo, _, hi = component[len("f["):-1].partition(":")
-    return faces[int(lo): int(hi or lo) + 1]
+    lo, _, hi = component[len("f[") : -1].partition(":")
+    return faces[int(lo) : int(hi or lo) + 1]
 
 
 _CM = {"mm": 0.1, "cm": 1.0, "m": 100.0, "in": 2.54, "ft": 30.48, "yd": 91.44}
 
 
 @host_call("maya.cmds.polyEvaluate")
-def polyEvaluate(*objects: str, worldArea: bool = False, uvArea: bool = False, worldFaceArea: bool = False, uvFaceArea: bool = False) -> Any:
+def polyEvaluate(
+    *objects: str, worldArea: bool = False, uvArea: bool = False, worldFaceArea: bool = False, uvFaceArea: bool = False
+) -> Any:
     """Areas in the scene's linear unit; the *FaceArea flags answer one value per face."""
     faces = [f for obj in objects for f in _faces_of(obj)]
     per_unit = _CM[SCENE["linear"]] ** 2
@@ -237,14 +254,29 @@ def warning(message: str) -> None:
 
 
 @host_call("maya.cmds.confirmDialog")
-def confirmDialog(title: str = "", message: str = "", button: Sequence[str] = (), defaultButton: str = "", cancelButton: str = "", dismissString: str = "") -> str:
+def confirmDialog(
+    title: str = "",
+    message: str = "",
+    button: Sequence[str] = (),
+    defaultButton: str = "",
+    cancelButton: str = "",
+    dismissString: str = "",
+) -> str:
     UI.setdefault("_dialogs", {"messages": []})["messages"].append(message)
     return DIALOG_ANSWERS.pop(0) if DIALOG_ANSWERS else (defaultButton or (button[0] if button else ""))
 
 
 @host_call("maya.cmds.progressWindow")
-def progressWindow(title: str = "", progress: Optional[int] = None, status: Optional[str] = None, isInterruptable: Optional[bool] = None,
-                   edit: bool = False, query: bool = False, isCancelled: bool = False, endProgress: bool = False) -> Any:
+def progressWindow(
+    title: str = "",
+    progress: Optional[int] = None,
+    status: Optional[str] = None,
+    isInterruptable: Optional[bool] = None,
+    edit: bool = False,
+    query: bool = False,
+    isCancelled: bool = False,
+    endProgress: bool = False,
+) -> Any:
     if query:
         assert PROGRESS["open"], "progressWindow queried while closed"
         return PROGRESS["cancelled"] if isCancelled else PROGRESS["progress"]
@@ -268,7 +300,9 @@ def press_escape() -> None:
 
 
 @host_call("maya.cmds.shelfLayout")
-def shelfLayout(name: str, exists: bool = False, parent: Optional[str] = None, query: bool = False, childArray: bool = False) -> Any:
+def shelfLayout(
+    name: str, exists: bool = False, parent: Optional[str] = None, query: bool = False, childArray: bool = False
+) -> Any:
     if exists:
         return name in UI and UI[name].get("kind") == "shelfLayout"
     if query:
@@ -280,8 +314,16 @@ def shelfLayout(name: str, exists: bool = False, parent: Optional[str] = None, q
 
 
 @host_call("maya.cmds.shelfButton")
-def shelfButton(name: Optional[str] = None, parent: Optional[str] = None, query: bool = False, label: Any = None, annotation: str = "",
-                image: str = "", command: str = "", sourceType: str = "mel") -> Any:
+def shelfButton(
+    name: Optional[str] = None,
+    parent: Optional[str] = None,
+    query: bool = False,
+    label: Any = None,
+    annotation: str = "",
+    image: str = "",
+    command: str = "",
+    sourceType: str = "mel",
+) -> Any:
     if query:
         return UI[str(name)]["label"]
     assert parent in UI, f"no shelf {parent}"
@@ -292,7 +334,9 @@ def shelfButton(name: Optional[str] = None, parent: Optional[str] = None, query:
 
 
 @host_call("maya.cmds.workspaceControl")
-def workspaceControl(name: str, exists: bool = False, label: str = "", floating: bool = False, retain: bool = True, uiScript: str = "") -> Any:
+def workspaceControl(
+    name: str, exists: bool = False, label: str = "", floating: bool = False, retain: bool = True, uiScript: str = ""
+) -> Any:
     if exists:
         return name in UI
     assert name not in UI, f"workspaceControl {name} already exists"
