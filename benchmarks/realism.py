@@ -22,10 +22,14 @@ to the scan region's own low-pass, quantised to 8 bits, JPEG-encoded at that
 quality and decoded. Pattern and scan should agree after the same damage; what
 still differs is the pattern's fault.
 
-The synthesis rows run Nexture on the scan region's low-pass (its forms) with
-the matching pattern at the scan's texel size and judge the synthesized detail
+The synthesis rows run Nexture on the scan's low-pass (its forms) around the
+region (a window of at least 384 px, as a whole map would give the pyramid
+room) with the matching pattern at the scan's texel size and judge the synthesized detail
 the same way (degraded like the scan), plus the evaluate measures: crease
-connectivity ratio to the pattern's, patch realism, copy check.
+connectivity ratio to the pattern's, patch realism, copy check. Crease
+connectivity is also read on the damaged fine bands of scan, pattern and
+synthesis alike (the region's cell size for all three): the only way the
+scan's own furrow network can be measured.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from nexture_core.api import synthesize  # noqa: E402
 from nexture_core.io import read_map  # noqa: E402
 from nexture_core.metrics import evaluate  # noqa: E402
 from nexture_core.metrics.bands import detail_band, lowpass, resize_to  # noqa: E402
+from nexture_core.metrics.structure import crease_connectivity  # noqa: E402
 from nexture_core.metrics.surface import orientation_distance, surface_stats  # noqa: E402
 from nexture_core.patterns import load_bank  # noqa: E402
 from nexture_core.relief import contact_sheet, save_png, shaded_relief  # noqa: E402
@@ -55,6 +60,7 @@ SCAN_TEXEL_MM = 0.09
 SCAN_JPEG_QUALITY = 90  # luminance DC quantiser 3 = IJG table x 0.19
 FINE_BAND_SIGMA_MM = 0.5  # the scan's fine band: what a Gaussian of 0.5 mm removes
 SLOPE_BAND_MM = (0.3, 1.5)
+SYNTHESIS_MIN_SIDE = 384
 # (y, x, size) boxes in the 4096 px map, on skin free of brows, lashes and nostrils.
 REGIONS = {
     "forehead": (700, 1680, 300),
@@ -62,6 +68,19 @@ REGIONS = {
     "nose": (1220, 1970, 180),
     "chin": (2130, 1960, 260),
 }
+
+
+def synthesis_window(y: int, x: int, side: int, shape) -> tuple:
+    """((y, x, side) of the map Nexture runs on, (y, x) of the region inside it).
+
+    An artist runs the whole head, not a 180 px crop: a window of at least
+    :data:`SYNTHESIS_MIN_SIDE` px around the region gives the synthesis the
+    pyramid a whole map would have (a crop under 192 px gets a single level).
+    """
+    wside = max(side, SYNTHESIS_MIN_SIDE)
+    wy = min(max(0, y - (wside - side) // 2), shape[0] - wside)
+    wx = min(max(0, x - (wside - side) // 2), shape[1] - wside)
+    return (wy, wx, wside), (y - wy, x - wx)
 
 
 def fine_band(x: np.ndarray) -> np.ndarray:
@@ -150,14 +169,22 @@ def main(argv=None) -> int:
         crop = scan[y : y + side, x : x + side].astype(np.float32)
         scan_band = fine_band(crop)
         bands[region] = scan_band
-        rows.append(dict(stats_row("scan", scan_band), region=region))
         pattern = bank.get(region)
+        cell_px = pattern.feature_mm / SCAN_TEXEL_MM
+        rows.append(
+            dict(
+                stats_row("scan", scan_band),
+                region=region,
+                damaged_connectivity=crease_connectivity(scan_band, cell_px),
+            )
+        )
         pat_um = pattern_at_scan_texel(pattern, side)
         rows.append(dict(stats_row(f"{region} pattern", fine_band(pat_um)), region=region))
         base = lowpass(crop, FINE_BAND_SIGMA_MM / SCAN_TEXEL_MM)
         degraded, gain = degrade_like_scan(base, pat_um, float(scan_band.std()))
         rows.append(dict(stats_row(f"{region} pattern, degraded like the scan", fine_band(degraded)), region=region))
         rows[-1]["orientation_l1"] = orientation_distance(fine_band(degraded), scan_band)
+        rows[-1]["damaged_connectivity"] = crease_connectivity(fine_band(degraded), cell_px)
         height_mm = 1.0 / (gain * 1000.0)
         extra.append(f"{region}: the scan's fine band has the pattern's depth if one scan unit is {height_mm:.1f} mm")
         k = 1.0 / max(float(np.percentile(np.hypot(*np.gradient(crop)), 95)), 1e-9)
@@ -170,17 +197,22 @@ def main(argv=None) -> int:
             settings = Settings(
                 texel_mm=SCAN_TEXEL_MM, height_mm=height_mm, preset=args.preset, backbone=args.backbone, seed=1
             )
-            result = synthesize(base, [pattern], settings)
-            out = result.outputs[pattern.id]["displacement"]
-            synth_detail = out - base
+            (wy, wx, wside), (oy, ox) = synthesis_window(y, x, side, scan.shape)
+            window = lowpass(
+                scan[wy : wy + wside, wx : wx + wside].astype(np.float32), FINE_BAND_SIGMA_MM / SCAN_TEXEL_MM
+            )
+            result = synthesize(window, [pattern], settings)
+            out = result.outputs[pattern.id]["displacement"][oy : oy + side, ox : ox + side]
+            forms = window[oy : oy + side, ox : ox + side]
             synth_degraded = jpeg_roundtrip(out)
             row = stats_row(f"{region} synthesis, degraded like the scan", fine_band(synth_degraded))
             row["orientation_l1"] = orientation_distance(fine_band(synth_degraded), scan_band)
+            row["damaged_connectivity"] = crease_connectivity(fine_band(synth_degraded), cell_px)
             mult = result.stats["patterns"][pattern.id]["multiplier"]
             sigma = result.stats["patterns"][pattern.id]["sigma"]
             rep = evaluate(
                 out,
-                base,
+                forms,
                 np.asarray(pattern.load_map("displacement")),
                 mult,
                 sigma,
@@ -196,7 +228,6 @@ def main(argv=None) -> int:
             )
             rows.append(dict(row, region=region))
             tiles.append((f"{region}: Nexture (degraded)", shaded_relief(synth_degraded, exaggeration=k)))
-            del synth_detail
     pair_l1 = [orientation_distance(bands[a], bands[b]) for i, a in enumerate(bands) for b in list(bands)[i + 1 :]]
     spread = scan_spread(bands)
     print(
@@ -209,9 +240,9 @@ def main(argv=None) -> int:
     )
     print()
     print(
-        "| region | source | spectrum slope | skewness | RSm mm | anisotropy | direction deg | orient. L1 to scan | within scan spread | conn. ratio | patch real. | NCC excess |"
+        "| region | source | spectrum slope | skewness | RSm mm | anisotropy | direction deg | orient. L1 to scan | within scan spread | crease conn. (damaged) | conn. ratio | patch real. | NCC excess |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         within = ""
         if r["name"] != "scan" and "degraded" in r["name"]:
@@ -229,7 +260,7 @@ def main(argv=None) -> int:
 
         print(
             f"| {r['region']} | {r['name']} | {f('spectrum_slope')} | {f('skewness')} | {f('spacing_mm')} | {f('anisotropy')} | "
-            f"{f('direction_deg', '{:.0f}')} | {f('orientation_l1')} | {within} | {f('connectivity_ratio')} | {f('patch_realism')} | {f('ncc_excess')} |"
+            f"{f('direction_deg', '{:.0f}')} | {f('orientation_l1')} | {within} | {f('damaged_connectivity')} | {f('connectivity_ratio')} | {f('patch_realism')} | {f('ncc_excess')} |"
         )
     print()
     for line in extra:

@@ -146,14 +146,14 @@ def contact_sheet(
 
 
 def _resolve_crop(
-    crop: Crop, shape: Tuple[int, int], downscaled: bool, size: int = 384
+    crop: Crop, shape: Tuple[int, int], downscaled: bool, size: Tuple[int, int] = (384, 384)
 ) -> Optional[Tuple[int, int, int, int]]:
-    """(x, y, w, h) in output pixels, clipped to the map; "auto": a centred square when the full view shrank."""
+    """(x, y, w, h) in output pixels, clipped to the map; "auto": a centred ``size`` (h, w) when the full view shrank."""
     h, w = shape
     if crop is None or (crop == "auto" and not downscaled):
         return None
     if crop == "auto":
-        cw, ch = min(size, w), min(size, h)
+        ch, cw = min(size[0], h), min(size[1], w)
         return ((w - cw) // 2, (h - ch) // 2, cw, ch)
     if isinstance(crop, str):
         raise ValueError(f"crop must be None, 'auto' or (x, y, width, height); got {crop!r}.")
@@ -195,7 +195,7 @@ def before_after(
     crop: Crop = "auto",
     labels: bool = True,
     pattern: Optional[str] = None,
-    max_side: int = 1024,
+    max_side: int = 512,
     light: Tuple[float, float] = DEFAULT_LIGHT,
     wrap: bool = False,
     texel_mm: Optional[float] = None,
@@ -206,9 +206,11 @@ def before_after(
     is: the whole maps by the output's slopes (forms dominate), the 1:1 crops
     by the output crop's own (micro-detail dominates: at 1:1 pores must read as
     pores). The input is resampled to the output's size (upscaled syntheses).
-    Each whole map shrinks to ``max_side``; ``crop`` ((x, y, w, h) in output
-    pixels, "auto" or None) adds the second row at 1:1, with a millimetre scale
-    bar when ``texel_mm`` (mm per output texel) is known. ``pattern`` names the
+    Each whole map shrinks to ``max_side`` (512: the sheet stays about 1k wide,
+    so a README or a review tool shows the crops near 1:1); ``crop`` ((x, y, w,
+    h) in output pixels, "auto": the centre, as big as a whole-map panel, or
+    None) adds the second row at 1:1, with a millimetre scale bar when
+    ``texel_mm`` (mm per output texel) is known. ``pattern`` names the
     pattern in the "after" label.
     """
     after = as_map(output, "output")
@@ -222,7 +224,8 @@ def before_after(
     names = ["before", f"after: {pattern}" if pattern else "after"]
     suffix = " (whole map)" if downscaled else ""
     tiles = [(n + suffix, f) for n, f in zip(names, fulls, strict=True)]
-    box = _resolve_crop(crop, after.shape, downscaled)
+    # The 1:1 crops take the whole-map panels' shape, so the two rows line up.
+    box = _resolve_crop(crop, after.shape, downscaled, size=fulls[1].shape[:2])
     sheet = contact_sheet(tiles, columns=2, labels=labels)
     if box is None:
         return sheet

@@ -75,6 +75,22 @@ def test_before_after_upscaled_output_with_crop_and_labels():
     assert (sheet == 1.0).any()  # white label text
 
 
+def test_before_after_auto_crop_is_1_to_1_below_the_whole_map():
+    """A map larger than the whole-map panel gets a second row: its centre at 1:1, panel-sized, with a scale bar."""
+    before = _bumps(160, 7) * 0.1
+    after = before + _bumps(160, 8) * 0.05
+    sheet = relief.before_after(before, after, labels=False, max_side=64, texel_mm=0.02)
+    assert sheet.shape[1] == 64 * 2 + 4  # the crop row lines up with the whole-map row
+    assert sheet.shape[0] == 64 + 4 + 64
+    x0 = (160 - 64) // 2
+    k = lookdev.auto_exaggeration(after[x0 : x0 + 64, x0 : x0 + 64], wrap=False)
+    crop = lookdev.shaded_relief(after[x0 : x0 + 64, x0 : x0 + 64], exaggeration=k)
+    top = sheet[68:84, 68:, 0]  # above the scale bar in the lower left corner
+    assert np.allclose(top, crop[:16], atol=1e-6)  # pixel for pixel: 1:1, not resampled
+    small = relief.before_after(_bumps(48, 9), _bumps(48, 10), labels=False, max_side=64)
+    assert small.shape[0] == 48  # the whole map is already 1:1: one row
+
+
 def test_write_before_after_png_readable(tmp_path: Path):
     from nexture_core.io import read_image
 
