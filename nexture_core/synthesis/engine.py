@@ -68,6 +68,11 @@ class Region:
     gain: float  # output map units per pattern unit (the pattern's real depth, strength included)
     wrap: bool  # the pattern tiles
     cell_px: float = 0.0  # crease-cell diameter in output px
+    # The output can draw the pattern's pores (3 texels or more). Where it
+    # cannot, the height histogram is not imposed: its deep tail is the pores,
+    # and forcing it carves that depth into pieces of furrow instead (on the
+    # real scan at 0.09 mm: fine-band skewness -0.26 against the skin's -0.10).
+    pores_drawn: bool = True
 
 
 @dataclass
@@ -443,15 +448,19 @@ class Synthesis:
         return sum(match_spectrum(d, t.spectrum, stds[r]) * (weights[r] / total) for r, t in enumerate(targets))
 
     def _match_histograms(self, band, targets, stds, weights) -> torch.Tensor:
+        """The pattern's height histogram, for the regions whose pores the output can draw (see Region)."""
+
+        def matched_for(r: int) -> torch.Tensor:
+            if not self.regions[r].pores_drawn:
+                return band
+            return match_histogram(band, targets[r].quantiles, torch.tensor(stds[r], device=band.device))
+
         if weights is None:
-            matched = match_histogram(band, targets[0].quantiles, torch.tensor(stds[0], device=band.device))
-        else:
-            total = weights.sum(0).clamp_min(1e-6)
-            matched = torch.zeros_like(band)
-            for r, t in enumerate(targets):
-                matched += match_histogram(band, t.quantiles, torch.tensor(stds[r], device=band.device)) * (
-                    weights[r] / total
-                )
+            return matched_for(0)
+        total = weights.sum(0).clamp_min(1e-6)
+        matched = torch.zeros_like(band)
+        for r in range(len(targets)):
+            matched += matched_for(r) * (weights[r] / total)
         return matched
 
     def _report(self, level_fraction: float, what: str, v: Optional[torch.Tensor] = None, unit: float = 1.0) -> None:

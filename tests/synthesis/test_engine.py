@@ -182,3 +182,32 @@ def test_levels_take_the_shallower_network_except_the_coarsest(face, pattern):
     assert run._level_taps(0, 0) == full
     run._levels, run.settings = 3, settings.replace(preset="preview")
     assert run._level_taps(2, 0) == engine.MIDDLE_LEVEL_TAPS  # the quick preview lays out with relu3_1
+
+
+def test_pores_the_map_cannot_draw_keep_the_pattern_histogram_out():
+    """Under 3 texels per pore the histogram's deep tail is not imposed (it would carve pits of furrows)."""
+    import types
+
+    import torch
+
+    from nexture_core.api import _region_for
+    from nexture_core.patterns import load_bank
+    from nexture_core.synthesis import engine
+
+    cheek = load_bank().get("cheek")
+    coarse, _ = _region_for(cheek, 1024, Settings(texel_mm=0.09).validated())  # pores up to 2.5 px
+    fine, _ = _region_for(cheek, 1024, Settings(texel_mm=0.02).validated())  # pores up to 11 px
+    assert not coarse.pores_drawn and fine.pores_drawn
+
+    band = torch.randn(1, 1, 64, 64, generator=torch.Generator().manual_seed(0))
+    skewed = types.SimpleNamespace(quantiles=torch.linspace(0, 1, 65) ** 3 * -4 + 1)  # a deep tail
+    for region, imposed in ((coarse, False), (fine, True)):
+        run = types.SimpleNamespace(regions=[region])
+        out = engine.Synthesis._match_histograms(run, band, [skewed], [1.0], None)
+        assert torch.equal(out, band) != imposed
+        if imposed:
+            assert float(out.min()) == pytest.approx(-3.0, abs=1e-4)
+    weights = torch.stack([torch.ones(64, 64), torch.zeros(64, 64)])[:, None, None]
+    run = types.SimpleNamespace(regions=[coarse, fine])
+    mixed = engine.Synthesis._match_histograms(run, band, [skewed, skewed], [1.0, 1.0], weights)
+    assert torch.allclose(mixed, band)  # the masked-in region's rule holds under masks too
