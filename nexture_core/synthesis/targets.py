@@ -111,10 +111,6 @@ def robust_range(values: np.ndarray) -> float:
     return float(max(hi - lo, 1e-6))
 
 
-def pattern_tensor(disp: np.ndarray, device: torch.device) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(disp, dtype=np.float32))[None, None].to(device)
-
-
 def level_target(
     net: ValidFeatureNet,
     pattern_disp: torch.Tensor,
