@@ -132,8 +132,6 @@ def _region_for(pattern, width_px: int, settings: Settings):
     if not getattr(pattern, "height_um", None):
         native_std = float(filters.detail(tensor, structure_sigma_px(pattern.feature_px, 1.0), wrap=wrap).std())
     gain = height_gain(settings, pattern, native_std)
-    pores = getattr(pattern, "pore_mm", None)
-    pore_px = pores[1] / pattern.mm_per_px * multiplier if pores else None
     region = Region(
         key=pattern.id,
         disp=tensor,
@@ -141,7 +139,7 @@ def _region_for(pattern, width_px: int, settings: Settings):
         gain=max(gain, 1e-12),
         wrap=wrap,
         cell_px=float(pattern.feature_px) * multiplier,
-        pores_drawn=pore_px is None or pore_px >= units.RESOLVED_PX,
+        pores_drawn=units.pores_drawn(settings, width_px, pattern),
     )
     return region, multiplier
 

@@ -130,6 +130,17 @@ def feature_sizes_px(pattern, output_texel_mm: float, scale: float = 1.0) -> dic
     return sizes
 
 
+def _drawn(span: Optional[Tuple[float, float]]) -> bool:
+    """A feature of ``span`` (px) reads as itself: its largest are :data:`RESOLVED_PX` texels or more."""
+    return span is None or span[1] >= RESOLVED_PX
+
+
+def pores_drawn(settings, width_px: int, pattern) -> bool:
+    """Whether the output of an input ``width_px`` wide can draw ``pattern``'s pores (no pores: True)."""
+    sizes = feature_sizes_px(pattern, texel(settings, width_px, pattern).output_mm, float(settings.scale))
+    return _drawn(sizes.get("pore"))
+
+
 def _span(lo: float, hi: float) -> str:
     return f"{lo:.2g}-{hi:.2g} px" if abs(hi - lo) > 0.05 * hi else f"{hi:.2g} px"
 
@@ -143,7 +154,7 @@ def resolution_note(pattern, t: Texel, scale: float, upscale: int) -> Optional[s
     pore = sizes.get("pore")
     cell = sizes.get("cell")
     for name, span in (("pores", pore), ("crease cells", cell)):
-        if span is None or span[1] >= RESOLVED_PX:
+        if _drawn(span):
             continue
         needed = next((u for u in (2, 4) if u > upscale and span[1] * u / upscale >= RESOLVED_PX), None)
         hint = (
