@@ -24,7 +24,9 @@ still differs is the pattern's fault.
 
 The synthesis rows run Nexture on the scan's low-pass (its forms) around the
 region (a window of at least 384 px, as a whole map would give the pyramid
-room) with the matching pattern at the scan's texel size and judge the synthesized detail
+room) with the matching pattern at the scan's texel size (its 0.8-1.0 mm cells
+span 9-11 texels, so the engine oversamples: it draws them at twice the
+resolution and shrinks the result) and judge the synthesized detail
 the same way (degraded like the scan), plus the evaluate measures: crease
 connectivity ratio to the pattern's, patch realism, copy check. Crease
 connectivity is also read on the damaged fine bands of scan, pattern and

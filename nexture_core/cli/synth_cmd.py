@@ -76,6 +76,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="memory budget that sets the block size (default fits a 12 GB card)",
     )
     p.add_argument("--tileable", action="store_true", help="the input tiles: make the output tile too")
+    p.add_argument(
+        "--no-oversample",
+        dest="oversample",
+        action="store_false",
+        help="where crease cells span under 16 texels, do not synthesize at twice the resolution "
+        "(about 2x faster, furrows break into pieces)",
+    )
     p.add_argument("--maps", default="displacement", help=f"comma-separated outputs from {', '.join(MAP_NAMES)}")
     p.add_argument("--base-albedo", metavar="FILE", help="albedo whose low frequencies the derived albedo keeps")
     p.add_argument("--base-specular", metavar="FILE", help="specular whose low frequencies the derived specular keeps")
@@ -137,6 +144,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         weights=args.weights,
         max_memory_gb=args.max_memory,
         tileable=args.tileable,
+        oversample=args.oversample,
         maps=maps,
         uncovered=args.uncovered,
     ).validated()

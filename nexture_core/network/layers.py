@@ -40,6 +40,48 @@ def pool_2x2_by_reshape(x: torch.Tensor) -> torch.Tensor:
     return x.reshape(b, c, h2, 2, w2, 2).mean((3, 5))
 
 
+class _GreyConv(torch.autograd.Function):
+    """A valid k x k convolution of a one-channel map as one matrix product (im2col).
+
+    mkldnn runs a one-channel-in convolution far below its speed on wide ones
+    (at 1k: 0.15 s forward and 0.12 s backward for 1.3 GFLOP, a tenth of an
+    iteration's convolution time); as a (C, k*k) x (k*k, H*W) product on the
+    map's k*k shifted views it is a few times faster both ways.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        k = weight.shape[-1]
+        h, w = x.shape[-2] - k + 1, x.shape[-1] - k + 1
+        cols = torch.stack([x[0, 0, i : i + h, j : j + w] for i in range(k) for j in range(k)]).reshape(k * k, -1)
+        ctx.save_for_backward(weight)
+        ctx.in_shape, ctx.in_dtype = x.shape, x.dtype
+        out = x.new_empty((1, weight.shape[0], h, w))  # not a view: the ReLU after it runs in place
+        torch.addmm(bias[:, None], weight.reshape(weight.shape[0], -1), cols, out=out.view(weight.shape[0], -1))
+        return out
+
+    @staticmethod
+    def backward(ctx, g: torch.Tensor):  # type: ignore[override]
+        (weight,) = ctx.saved_tensors
+        k = weight.shape[-1]
+        h, w = ctx.in_shape[-2] - k + 1, ctx.in_shape[-1] - k + 1
+        acc = torch.promote_types(g.dtype, torch.float32)  # sum the k*k shifted strips in at least float32
+        gcols = (weight.reshape(weight.shape[0], -1).T.to(g.dtype) @ g.reshape(g.shape[1], -1)).to(acc)
+        grad = torch.zeros(ctx.in_shape, dtype=acc, device=g.device)
+        for n, (i, j) in enumerate((i, j) for i in range(k) for j in range(k)):
+            grad[0, 0, i : i + h, j : j + w] += gcols[n].view(h, w)
+        return grad.to(ctx.in_dtype), None, None
+
+
+def grey_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """``conv2d(x, weight, bias)`` for a (1, 1, H, W) map; on the CPU as :class:`_GreyConv`, in autocast's type."""
+    if x.is_cuda or x.shape[0] != 1 or weight.shape[1] != 1:
+        return F.conv2d(x, weight, bias)
+    dtype = torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else x.dtype
+    with torch.autocast("cpu", enabled=False):
+        return _GreyConv.apply(x.to(dtype), weight.to(dtype), bias.to(dtype))
+
+
 @dataclass(frozen=True)
 class Grid:
     """Feature position j of a layer sits at input coordinate ``offset + stride * j``."""
@@ -107,7 +149,7 @@ class ValidFeatureNet(nn.Module):
         conv_i = 0
         start = 0
         if x.shape[1] == 1 and self.grey_skip:
-            x = F.conv2d(x, self.grey_weight, self.grey_bias)
+            x = grey_conv(x, self.grey_weight, self.grey_bias)
             start, conv_i = self.grey_skip, self.grey_skip
         for i in range(start, len(self.kinds)):
             kind = self.kinds[i]

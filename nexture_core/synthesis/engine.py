@@ -55,6 +55,8 @@ COARSE_LEVEL_TAPS = 4
 MIDDLE_LEVEL_TAPS = 3
 FINE_LEVEL_TAPS = 3
 PREVIEW_SECONDS = 1.0
+# A pattern is analysed without gradients, so in blocks this large whatever the level's own blocks.
+ANALYSIS_BLOCK = 1024
 PREVIEW_SIDE = 384
 
 
@@ -247,10 +249,10 @@ class Synthesis:
         self.seconds = time.monotonic() - started
         return out.detach().cpu().numpy().astype(np.float32)
 
-    def target_std(self, region: int = 0) -> float:
-        """Detail std (output units) asked of ``region`` at the finest level."""
+    def target_std(self, region: int = 0, shrink: int = 1) -> float:
+        """Detail std (output units) asked of ``region`` at the finest level, or at that over ``shrink``."""
         r = self.regions[region]
-        return r.gain * self._target(r, r.multiplier, self.sigma).detail_std
+        return r.gain * self._target(r, r.multiplier / shrink, self.sigma / shrink).detail_std
 
     def stats(self) -> SynthesisStats:
         return SynthesisStats(
@@ -394,7 +396,7 @@ class Synthesis:
                 region.disp.to(self.device),
                 multiplier,
                 sigma,
-                min(self.block_size or 512, 1024),
+                ANALYSIS_BLOCK,
                 region.wrap,
                 self.autocast,
             ),

@@ -20,7 +20,6 @@ import torch
 
 from .. import filters
 from ..network.layers import ValidFeatureNet
-from ..units import PATTERN_MIN_SIDE
 from .blocks import gather, plan_blocks
 from .loss import TargetStats, target_from_moments
 
@@ -120,14 +119,19 @@ def level_target(
     wrap: bool,
     autocast_dtype: Optional[torch.dtype],
 ) -> LevelTarget:
-    """Feature moments, detail spread and quantiles of the pattern at ``multiplier`` output px per pattern px."""
+    """Feature moments, detail spread and quantiles of the pattern at ``multiplier`` output px per pattern px.
+
+    A tiling pattern is analysed as one tile with circular padding: its
+    statistics are those of the tiled plane, at the cost of a single tile
+    (a pattern drawn at a coarse texel is a few hundred px or less).
+    """
     h, w = pattern_disp.shape[-2:]
     size = (max(16, int(round(h * multiplier))), max(16, int(round(w * multiplier))))
     resized = filters.resize(pattern_disp, size, wrap=wrap)
-    if wrap and min(size) < PATTERN_MIN_SIDE:
-        # A pattern drawn at a coarse texel covers few pixels; its repeats are
-        # the same skin, so the statistics come from enough cells.
-        reps = math.ceil(PATTERN_MIN_SIDE / min(size))
+    if wrap and min(size) < 2 * net.halo:
+        # Circular padding needs a tile at least as large as the halo; repeats
+        # of a tiling pattern are the same skin, so they change no statistic.
+        reps = math.ceil(2 * net.halo / min(size))
         resized = resized.repeat(1, 1, reps, reps)
     d = filters.detail(resized, sigma, wrap=wrap)
     if max(size) > MAX_PATTERN_SIDE:

@@ -43,3 +43,13 @@ def test_file_api_warnings_are_nexture_warnings(tmp_path, with_tiny):
     with pytest.warns(NextureWarning, match="no texel size given"):
         synthesize_file(FileRequest(src, [with_tiny], FAST, output=str(tmp_path / "o.exr")), stats=figures)
     assert "no texel size given" in figures["warnings"][0]
+
+
+def test_no_oversample_flag_reaches_the_settings():
+    from nexture_core.cli.main import build_parser
+    from nexture_core.cli.synth_cmd import settings_from_args
+
+    parser = build_parser()
+    default = settings_from_args(parser.parse_args(["synth", "in.exr", "--texel-mm", "0.09"]))
+    off = settings_from_args(parser.parse_args(["synth", "in.exr", "--texel-mm", "0.09", "--no-oversample"]))
+    assert default.oversample is True and off.oversample is False

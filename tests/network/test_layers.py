@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from nexture_core.network import build_random_net
-from nexture_core.network.layers import avg_pool_2x2, pool_2x2_by_reshape
+from nexture_core.network.layers import avg_pool_2x2, grey_conv, pool_2x2_by_reshape
 
 
 @pytest.mark.parametrize("shape", [(1, 3, 8, 10), (2, 4, 9, 7), (1, 1, 2, 3)])
@@ -21,6 +21,33 @@ def test_reshape_pool_equals_avg_pool2d_values_and_gradients(shape):
     (ya * w).sum().backward()
     (yb * w).sum().backward()
     torch.testing.assert_close(a.grad, b.grad)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 9, 12), (1, 1, 3, 3)])
+def test_grey_conv_equals_conv2d_values_and_gradients(shape):
+    g = torch.Generator().manual_seed(2)
+    x = torch.rand(*shape, generator=g, dtype=torch.float64)
+    weight = torch.randn(5, 1, 3, 3, generator=g, dtype=torch.float64)
+    bias = torch.randn(5, generator=g, dtype=torch.float64)
+    a = x.clone().requires_grad_(True)
+    b = x.clone().requires_grad_(True)
+    ya, yb = grey_conv(a, weight, bias), F.conv2d(b, weight, bias)
+    torch.testing.assert_close(ya, yb)
+    w = torch.rand(ya.shape, generator=g, dtype=torch.float64)
+    (ya * w).sum().backward()
+    (yb * w).sum().backward()
+    torch.testing.assert_close(a.grad, b.grad)
+    ya.relu_()  # the network's in-place ReLU needs an output that is not a view
+    assert torch.autograd.gradcheck(lambda t: grey_conv(t, weight, bias), (x.clone().requires_grad_(True),))
+
+
+def test_grey_conv_runs_in_autocast_type():
+    x = torch.rand(1, 1, 8, 8)
+    weight, bias = torch.randn(4, 1, 3, 3), torch.randn(4)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        y = grey_conv(x, weight, bias)
+    assert y.dtype == torch.bfloat16
+    torch.testing.assert_close(y.float(), F.conv2d(x, weight, bias), atol=0.05, rtol=0.02)
 
 
 def test_cpu_pool_is_the_library_kernel():

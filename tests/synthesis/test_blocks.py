@@ -70,15 +70,24 @@ def test_vgg_blockwise_moments_match_whole_image():
         assert torch.allclose(a, b, rtol=1e-4, atol=1e-4 * float(a.abs().max()))
 
 
-def test_gram_with_one_product_backward_equals_autograd():
-    from nexture_core.synthesis.blocks import gram
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+def test_own_moments_backward_equals_autograd(dtype):
+    """The written-out crop, sum and Gram backward gives autograd's gradient (bfloat16: to its rounding)."""
+    from nexture_core.synthesis.blocks import _OwnMoments
 
     g = torch.Generator().manual_seed(4)
-    f = torch.rand(5, 40, generator=g, dtype=torch.float64)
-    w = torch.rand(5, 5, generator=g, dtype=torch.float64)
-    a, b = f.clone().requires_grad_(True), f.clone().requires_grad_(True)
-    ga, gb = gram(a), b @ b.T
-    torch.testing.assert_close(ga, gb)
-    (ga * w).sum().backward()
-    (gb * w).sum().backward()
-    torch.testing.assert_close(a.grad, b.grad)
+    feature = torch.rand(1, 5, 9, 11, generator=g, dtype=torch.float64).to(dtype)
+    ws, wg = torch.rand(5, generator=g), torch.rand(5, 5, generator=g)
+    own = (2, 7, 1, 10)
+    a, b = feature.clone().requires_grad_(True), feature.clone().requires_grad_(True)
+    s_a, g_a = _OwnMoments.apply(a, own)
+    f = b[0, :, 2:7, 1:10].reshape(5, -1).double()
+    s_b, g_b = f.sum(1), f @ f.T
+    tol = dict(rtol=1e-2, atol=1e-2) if dtype == torch.bfloat16 else dict(rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(s_a.double(), s_b, **tol)
+    torch.testing.assert_close(g_a.double(), g_b, **tol)
+    assert s_a.dtype == g_a.dtype == torch.float32  # moments accumulate in float32 whatever the network ran in
+    ((s_a * ws).sum() + (g_a * wg).sum()).backward()
+    ((s_b * ws.double()).sum() + (g_b * wg.double()).sum()).backward()
+    torch.testing.assert_close(a.grad.double(), b.grad.double(), **tol)
+    assert float(a.grad[0, :, :2].abs().sum()) == 0.0  # halo positions get no gradient of their own

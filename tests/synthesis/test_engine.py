@@ -211,3 +211,60 @@ def test_pores_the_map_cannot_draw_keep_the_pattern_histogram_out():
     run = types.SimpleNamespace(regions=[coarse, fine])
     mixed = engine.Synthesis._match_histograms(run, band, [skewed, skewed], [1.0, 1.0], weights)
     assert torch.allclose(mixed, band)  # the masked-in region's rule holds under masks too
+
+
+def test_cells_under_16_texels_are_synthesized_at_twice_the_resolution_and_shrunk(face, pattern):
+    """A 12-texel cell is drawn at 24 and shrunk: the output keeps the map's size, scale and amplitude."""
+    coarse = FAST.replace(texel_mm=0.024, height_mm=1.0)  # the pattern's 0.29 mm cells span 12 texels
+    result = synthesize(face, [pattern], coarse)
+    out = result.outputs[pattern.id]["displacement"]
+    figures = result.stats["patterns"][pattern.id]
+    assert result.stats["oversampling"] == 2 and out.shape == face.shape
+    assert figures["multiplier"] == pytest.approx(0.5)  # the output's pixel scale, not the engine's
+    assert result.settings.upscale == 1
+    assert any("twice the resolution" in n for n in result.notes)
+    lo_out, lo_in = _lowpass(out, figures["sigma"]), _lowpass(face, figures["sigma"])
+    peak = lo_in.max() - lo_in.min()
+    assert 10 * np.log10(peak**2 / np.mean((lo_out - lo_in) ** 2)) >= 40.0
+    added = out - face
+    assert (
+        0.7 * figures["target_std"] <= (added - _lowpass(added, figures["sigma"])).std() <= 1.3 * figures["target_std"]
+    )
+
+    plain = synthesize(face, [pattern], coarse.replace(oversample=False))
+    assert plain.stats["oversampling"] == 1 and not any("twice the resolution" in n for n in plain.notes)
+    fine = synthesize(face, [pattern], FAST.replace(texel_mm=0.012, height_mm=1.0))  # 24-texel cells
+    assert fine.stats["oversampling"] == 1
+
+
+def test_oversampling_only_where_cells_are_small_and_the_texel_is_known(pattern):
+    from nexture_core import units
+
+    assert units.oversampling(Settings(texel_mm=0.024), 96, [pattern]) == 2
+    assert units.oversampling(Settings(texel_mm=0.024, upscale=2), 96, [pattern]) == 1  # 24 texels at x2
+    assert units.oversampling(Settings(texel_mm=0.05, upscale=2), 96, [pattern]) == 2  # 11.5 texels at x2
+    assert units.oversampling(Settings(texel_mm=0.1, upscale=4), 96, [pattern]) == 1  # x8 is not offered
+    assert units.oversampling(Settings(), 96, [pattern]) == 1  # assumed texel: the pattern's own
+    assert units.oversampling(Settings(map_width_mm=96 * 0.024), 96, [pattern]) == 2
+
+
+def test_an_oversampled_run_judges_pores_at_the_output_texel(monkeypatch, face):
+    """At 0.09 mm the cheek's pores span under 3 output texels: drawn at 2x they reach 5, but are shrunk
+    again, so the pattern's deep histogram tail stays out (it would skew the fine band)."""
+    from nexture_core.patterns import load_bank
+    from nexture_core.synthesis import engine
+
+    runs = []
+    original = engine.Synthesis.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        runs.append(self)
+
+    monkeypatch.setattr(engine.Synthesis, "__init__", recording_init)
+    cheek = load_bank().get("cheek")
+    result = synthesize(face, [cheek], FAST.replace(iterations=2, texel_mm=0.09, height_mm=2.0))
+    assert result.stats["oversampling"] == 2
+    assert (runs[0].height, runs[0].width) == (2 * face.shape[0], 2 * face.shape[1])
+    assert not runs[0].regions[0].pores_drawn
+    assert result.outputs["cheek"]["displacement"].shape == face.shape
