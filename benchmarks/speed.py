@@ -90,11 +90,7 @@ def _cropped_moments(feature: torch.Tensor, own) -> tuple:
 def _cropped_gradient(feature: torch.Tensor, own, gs, gg) -> torch.Tensor:
     """The filed engine's feature gradient: float32 at the own positions, copied into a zeroed full-size map."""
     f = blocks._own_values(feature, own).float()
-    df = (gg + gg.T) @ f + gs[:, None]
-    full = torch.zeros_like(feature)
-    jy0, jy1, jx0, jx1 = own
-    full[0, :, jy0:jy1, jx0:jx1] = df.view(df.shape[0], jy1 - jy0, jx1 - jx0).to(feature.dtype)
-    return full
+    return blocks.own_to_full((gg + gg.T) @ f + gs[:, None], feature, own)
 
 
 # The exact rewrites made after the last README table, put back for the before row

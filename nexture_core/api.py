@@ -110,8 +110,13 @@ def _check_image(image: np.ndarray) -> np.ndarray:
     return arr.astype(np.float32, copy=False)
 
 
-def _region_for(pattern, width_px: int, settings: Settings):
-    """Pixel scale and physical amplitude of one pattern for an input ``width_px`` wide."""
+def _region_for(pattern, width_px: int, settings: Settings, output: Optional[Settings] = None):
+    """Pixel scale and physical amplitude of one pattern for an input ``width_px`` wide.
+
+    ``output``: the artist's settings when ``settings`` are an oversampled run's;
+    pores are judged at the output's texel (drawn larger only to be shrunk, their
+    imposed depth would skew the result).
+    """
     import torch
 
     from . import filters
@@ -139,7 +144,7 @@ def _region_for(pattern, width_px: int, settings: Settings):
         gain=max(gain, 1e-12),
         wrap=wrap,
         cell_px=float(pattern.feature_px) * multiplier,
-        pores_drawn=units.pores_drawn(settings, width_px, pattern),
+        pores_drawn=units.pores_drawn(output or settings, width_px, pattern),
     )
     return region, multiplier
 
@@ -224,10 +229,7 @@ def synthesize(
     regions = []
     multipliers = []
     for p in resolved:
-        region, mult = _region_for(p, arr.shape[1], settings)
-        # Pores are judged at the output's texel: an oversampled run draws them
-        # only to shrink them again, and their imposed depth would skew the result.
-        region.pores_drawn = units.pores_drawn(requested, arr.shape[1], p)
+        region, mult = _region_for(p, arr.shape[1], settings, requested)
         regions.append(region)
         multipliers.append(mult)
     cache = TargetCache()

@@ -26,6 +26,8 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
+from .settings import UPSCALES
+
 DEFAULT_HEIGHT_MM = 10.0
 # Imported scans without a recorded depth: their detail band is taken to have
 # this RMS roughness, typical of facial skin's fine band (docs/skin.md).
@@ -43,11 +45,10 @@ MULTIPLIER_RANGE = (1.0 / 64.0, 8.0)
 RESOLVED_PX = 3.0
 # A crease cell narrower than this many output texels is synthesized at twice
 # the resolution and shrunk: at 10 texels a cell's furrows are one texel wide
-# and the optimisation breaks them into pieces (connectivity 0.25-0.44 of the
+# and the optimisation breaks them into pieces (connectivity 0.24-0.49 of the
 # pattern's on the real head scan); drawn at 20 and shrunk they stay whole
-# (0.35-1.65, benchmarks/realism.py), for about twice the time.
+# (0.50-1.32, benchmarks/realism.py), for about twice the time.
 OVERSAMPLE_BELOW_CELL_PX = 16.0
-MAX_UPSCALE = 4
 
 
 @dataclass(frozen=True)
@@ -148,15 +149,12 @@ def pores_drawn(settings, width_px: int, pattern) -> bool:
 def oversampling(settings, width_px: int, patterns: Sequence) -> int:
     """2 where a pattern's crease cell spans under :data:`OVERSAMPLE_BELOW_CELL_PX` output texels
     (and the synthesis may run at twice the output's resolution), else 1."""
-    if not getattr(settings, "oversample", True) or settings.upscale * 2 > MAX_UPSCALE:
+    if not settings.oversample or settings.upscale * 2 not in UPSCALES:
         return 1
     if input_texel_mm(settings.texel_mm, settings.map_width_mm, width_px) is None:
         return 1  # an assumed texel is the pattern's own: its cells are as wide as the pattern draws them
-    for p in patterns:
-        cell_px = float(p.feature_mm) * float(settings.scale) / texel(settings, width_px, p).output_mm
-        if cell_px < OVERSAMPLE_BELOW_CELL_PX:
-            return 2
-    return 1
+    small = any(p.feature_px * pattern_multiplier(settings, width_px, p) < OVERSAMPLE_BELOW_CELL_PX for p in patterns)
+    return 2 if small else 1
 
 
 def _span(lo: float, hi: float) -> str:

@@ -94,13 +94,24 @@ def _own_values(feature: torch.Tensor, own: Tuple[int, int, int, int]) -> torch.
     return feature[0, :, jy0:jy1, jx0:jx1].reshape(feature.shape[1], -1)
 
 
-def _border(feature: torch.Tensor, own: Tuple[int, int, int, int]) -> List[torch.Tensor]:
-    """The halo strips around the own positions, each as (C, n) features (the wide ones without a copy)."""
+def _halo_strips(feature: torch.Tensor, own: Tuple[int, int, int, int]) -> List[torch.Tensor]:
+    """Views (C, h, w) of the four halo strips around the own positions: above, below, left, right."""
     jy0, jy1, jx0, jx1 = own
     f = feature[0]
-    c = f.shape[0]
-    strips = [f[:, :jy0], f[:, jy1:], f[:, jy0:jy1, :jx0], f[:, jy0:jy1, jx1:]]
-    return [x.reshape(c, -1) for x in strips if x.numel()]
+    return [f[:, :jy0], f[:, jy1:], f[:, jy0:jy1, :jx0], f[:, jy0:jy1, jx1:]]
+
+
+def _border(feature: torch.Tensor, own: Tuple[int, int, int, int]) -> List[torch.Tensor]:
+    """The halo strips as (C, n) features (the wide ones without a copy)."""
+    return [x.reshape(feature.shape[1], -1) for x in _halo_strips(feature, own) if x.numel()]
+
+
+def own_to_full(df: torch.Tensor, feature: torch.Tensor, own: Tuple[int, int, int, int]) -> torch.Tensor:
+    """A gradient for the whole ``feature`` map: ``df`` (C, N) at the own positions, zero in the halo."""
+    jy0, jy1, jx0, jx1 = own
+    full = torch.zeros_like(feature)
+    full[0, :, jy0:jy1, jx0:jx1] = df.view(df.shape[0], jy1 - jy0, jx1 - jx0).to(feature.dtype)
+    return full
 
 
 def _sum_and_gram(f: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -145,8 +156,7 @@ def own_gradient(
     g2 = torch.zeros(c, c, device=feature.device) if gg is None else gg + gg.T
     bias = torch.zeros(c, 1, device=feature.device) if gs is None else gs[:, None]
     out = torch.addmm(bias.to(flat.dtype), g2.to(flat.dtype), flat).view(feature.shape)
-    jy0, jy1, jx0, jx1 = own
-    for strip in (out[0, :, :jy0], out[0, :, jy1:], out[0, :, jy0:jy1, :jx0], out[0, :, jy0:jy1, jx1:]):
+    for strip in _halo_strips(out, own):
         strip.zero_()
     return out
 
@@ -272,10 +282,7 @@ def scatter(
                 continue
             f = _own_values(feat.detach(), own).float()
             df = sum(((gg[r] + gg[r].T) @ f + gs[r][:, None]) * w[r] for r in range(w.shape[0]))
-            full = torch.zeros_like(feat)
-            jy0, jy1, jx0, jx1 = own
-            full[0, :, jy0:jy1, jx0:jx1] = df.view(df.shape[0], jy1 - jy0, jx1 - jx0).to(feat.dtype)
-            feat_grads.append(full)
+            feat_grads.append(own_to_full(df, feat, own))
         torch.autograd.backward(feats, feat_grads)
         grad[..., blk.y0 : blk.y1 + 2 * net.halo, blk.x0 : blk.x1 + 2 * net.halo] += piece.grad
     return grad
