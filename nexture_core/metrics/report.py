@@ -61,6 +61,9 @@ LABELS = {
 }
 
 
+SAME_WINDOW_MAX = 1024  # past this a window's border cuts too few pieces to matter
+
+
 def target_text(name: str) -> str:
     lo, hi = TARGETS.get(name, (None, None))
     if lo is not None and hi is not None:
@@ -149,6 +152,21 @@ def target_detail_std(
     return float(gain) * float(np.std(detail_band(pat, sigma, wrap=wrap)))
 
 
+def same_window(pattern_d: np.ndarray, shape: Tuple[int, ...]) -> np.ndarray:
+    """A tiling pattern repeated to the output region's window (at most :data:`SAME_WINDOW_MAX` px a side).
+
+    Connectivity counts pieces longer than two cells, and a window's border
+    cuts pieces: a 133 px pattern tile judged against a 300 px output crop
+    loses more of its furrows to the border (cheek at 0.09 mm: 0.23 on the tile
+    against 0.26-0.34 on 300 px of the tiling). Same window, same cut.
+    """
+    h, w = (min(n, SAME_WINDOW_MAX) for n in shape[:2])
+    if pattern_d.shape[0] >= h and pattern_d.shape[1] >= w:
+        return pattern_d  # already the larger window: more furrows to count, the same cut or less
+    reps = (-(-h // pattern_d.shape[0]), -(-w // pattern_d.shape[1]))
+    return np.tile(pattern_d, reps)[:h, :w]
+
+
 def _bbox(region: np.ndarray) -> Tuple[slice, slice]:
     rows, cols = np.any(region, axis=1), np.any(region, axis=0)
     y0, y1 = np.argmax(rows), len(rows) - np.argmax(rows[::-1])
@@ -232,8 +250,9 @@ def evaluate(
     if report.max_ncc is not None and report.max_ncc_pattern is not None:
         report.ncc_excess = report.max_ncc - report.max_ncc_pattern
     report.connectivity_output = crease_connectivity(region_d, cell)
-    report.connectivity_pattern = crease_connectivity(pat_d, cell)
-    report.connectivity_ratio = connectivity_ratio(region_d, pat_d, cell)
+    pat_window = same_window(pat_d, region_d.shape) if pattern_wrap else pat_d
+    report.connectivity_pattern = crease_connectivity(pat_window, cell)
+    report.connectivity_ratio = connectivity_ratio(region_d, pat_window, cell)
     # Patches about half a cell across: whole cells rarely recur even within
     # the pattern, half-cells do, so the nearest-patch distance discriminates.
     patch = int(np.clip(round(cell / 2), 8, 16))

@@ -116,3 +116,21 @@ def test_target_detail_std_mirrors_the_engine():
         expected = 3.0 * engine.detail_std
         assert M.target_detail_std(pattern, multiplier, sigma, 3.0) == pytest.approx(expected, rel=0.05)
         assert math.isfinite(expected)
+
+
+def test_tiling_pattern_connectivity_is_judged_on_the_outputs_window():
+    """A 64 px tile loses its seam-crossing furrows to its border; the output's 256 px window does not."""
+    from nexture_core.metrics.report import same_window
+
+    tile = M.detail_band(furrow_network(64, CELL, seed=2, pores=False), SIGMA, wrap=True)
+    window = same_window(tile, (256, 192))
+    assert window.shape == (256, 192)
+    np.testing.assert_array_equal(window[64:128, 64:128], tile)  # a repeat, nothing invented
+    assert M.crease_connectivity(window, CELL) > M.crease_connectivity(tile, CELL) + 0.03
+    # The output as the tiling itself: the ratio reads 1, not the border's bias.
+    out = make_input(256)[:, :192] + window * (0.05 / window.std())
+    r = M.evaluate(out, make_input(256)[:, :192], tile, 1.0, SIGMA, strength_target_std=0.05)
+    assert r.connectivity_ratio == pytest.approx(1.0, abs=0.05)
+    big = np.zeros((2048, 2048), np.float32)
+    assert same_window(big, (300, 300)) is big  # a larger pattern keeps its own window
+    assert same_window(tile, (4096, 4096)).shape == (M.report.SAME_WINDOW_MAX,) * 2
