@@ -39,6 +39,20 @@ from .targets import Z_SPREAD, LevelTarget, TargetCache, level_target, match_his
 
 STRUCTURE_WEIGHT = 0.05
 LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
+# Where crease cells span few texels at the finest level (under
+# FINE_STEP_BELOW_CELL_PX: an oversampled run, or an --upscale of a coarse
+# map), the finest level of a pyramid takes a larger step. It starts from the
+# level below and must join that layout's furrows, two texels wide; with the
+# coarser levels' step it settles with them in pieces. On the real head
+# (benchmarks/realism.py, final preset, cells of 18-22 texels there) crease
+# connectivity over the pattern's went from 0.58 to 0.68 on the nose, 0.78 to
+# 0.88 on the forehead, 0.79 to 1.03 on the chin, and 1.13 to 1.38 on the
+# cheek (over). Where cells span 45 texels (the bundled example, draft, seeds
+# 1-4) the same step lowered it from 0.61 to 0.43, so larger cells keep the
+# common step (the boundary lies between the two: 23-44 texels unmeasured); so do the coarser levels, where a larger step starts to copy
+# the pattern (NCC excess 0.06 against the 0.05 bar).
+FINE_LEARNING_RATE = 0.09
+FINE_STEP_BELOW_CELL_PX = 32.0
 MIN_LEVEL_SIDE = 96
 MIN_PATTERN_SIDE = 128  # a pattern that does not tile must keep this many px at the coarsest level
 MIN_CELL_PX = 4.0  # a coarser level lays out the crease network while a cell still spans a few texels
@@ -298,7 +312,8 @@ class Synthesis:
         unit = Z_SPREAD * float(std_map.mean())
         v = (d / unit).detach().requires_grad_(True)
         # Fused on CUDA: one kernel, no full-size temporaries (a 16k level is 1 GiB per buffer).
-        optimizer = torch.optim.Adam([v], lr=LEARNING_RATE, fused=True if dev.type == "cuda" else None)
+        lr = self._learning_rate(k)
+        optimizer = torch.optim.Adam([v], lr=lr, fused=True if dev.type == "cuda" else None)
         layer_weights = self._layer_weights(weights, h, w) if weights is not None else None
         for it in range(iterations):
             check_cancel(self.cancel)
@@ -317,6 +332,11 @@ class Synthesis:
             d = self._match_spectra(d, targets, stds, weights)
             d = self._match_histograms(d, targets, stds, weights)
         return d
+
+    def _learning_rate(self, k: int) -> float:
+        """The finest level's larger step where its cells are small (see FINE_LEARNING_RATE)."""
+        small_cells = all(0 < r.cell_px < FINE_STEP_BELOW_CELL_PX for r in self.regions)
+        return FINE_LEARNING_RATE if k == 0 and self._levels > 1 and small_cells else LEARNING_RATE
 
     def _level_taps(self, k: int, step: int) -> int:
         """Tapped layers at this level: the full network only where a single level must do everything."""

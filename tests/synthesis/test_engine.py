@@ -184,6 +184,31 @@ def test_levels_take_the_shallower_network_except_the_coarsest(face, pattern):
     assert run._level_taps(2, 0) == engine.MIDDLE_LEVEL_TAPS  # the quick preview lays out with relu3_1
 
 
+def test_the_finest_level_takes_the_larger_step_only_where_its_cells_are_small(face, pattern):
+    """Cells of a few texels at the finest level (oversampled or upscaled coarse maps) join their
+    furrows with a larger step; large cells and the coarser levels keep the common one."""
+    from dataclasses import replace
+
+    from nexture_core.api import _region_for
+    from nexture_core.synthesis import engine
+    from nexture_core.units import structure_sigma_px
+
+    settings = Settings(backbone="random", iterations=1, texel_mm=0.02).validated()
+    region, mult = _region_for(pattern, face.shape[1], settings)
+    sigma = structure_sigma_px(pattern.feature_px, mult)
+    small = replace(region, cell_px=engine.FINE_STEP_BELOW_CELL_PX / 2)
+    large = replace(region, cell_px=engine.FINE_STEP_BELOW_CELL_PX * 1.5)
+    run = engine.Synthesis(face, [small], sigma, settings)
+    run._levels = 3
+    assert [run._learning_rate(k) for k in (2, 1, 0)] == [engine.LEARNING_RATE] * 2 + [engine.FINE_LEARNING_RATE]
+    assert engine.FINE_LEARNING_RATE > engine.LEARNING_RATE
+    run._levels = 1  # a single level lays out and refines at once: the common step
+    assert run._learning_rate(0) == engine.LEARNING_RATE
+    run = engine.Synthesis(face, [small, large], sigma, settings)
+    run._levels = 3
+    assert run._learning_rate(0) == engine.LEARNING_RATE  # one large-celled pattern keeps the common step
+
+
 def test_pores_the_map_cannot_draw_keep_the_pattern_histogram_out():
     """Under 3 texels per pore the histogram's deep tail is not imposed (it would carve pits of furrows)."""
     import types
