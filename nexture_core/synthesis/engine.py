@@ -49,8 +49,9 @@ LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
 # 0.88 on the forehead, 0.79 to 1.03 on the chin, and 1.13 to 1.38 on the
 # cheek (over). Where cells span 45 texels (the bundled example, draft, seeds
 # 1-4) the same step lowered it from 0.61 to 0.43, so larger cells keep the
-# common step (the boundary lies between the two: 23-44 texels unmeasured); so do the coarser levels, where a larger step starts to copy
-# the pattern (NCC excess 0.06 against the 0.05 bar).
+# common step (the boundary lies between the two: 23-44 texels unmeasured);
+# so do the coarser levels, where a larger step starts to copy the pattern
+# (NCC excess 0.06 against the 0.05 bar).
 FINE_LEARNING_RATE = 0.09
 FINE_STEP_BELOW_CELL_PX = 32.0
 MIN_LEVEL_SIDE = 96
@@ -312,8 +313,7 @@ class Synthesis:
         unit = Z_SPREAD * float(std_map.mean())
         v = (d / unit).detach().requires_grad_(True)
         # Fused on CUDA: one kernel, no full-size temporaries (a 16k level is 1 GiB per buffer).
-        lr = self._learning_rate(k)
-        optimizer = torch.optim.Adam([v], lr=lr, fused=True if dev.type == "cuda" else None)
+        optimizer = torch.optim.Adam([v], lr=self._learning_rate(k), fused=True if dev.type == "cuda" else None)
         layer_weights = self._layer_weights(weights, h, w) if weights is not None else None
         for it in range(iterations):
             check_cancel(self.cancel)
