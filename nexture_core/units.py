@@ -47,8 +47,8 @@ RESOLVED_PX = 3.0
 # the resolution and shrunk: at 10 texels a cell's furrows are one texel wide
 # and the optimisation breaks them into pieces (connectivity 0.24-0.49 of the
 # pattern's on the real head scan); drawn at 20 and shrunk they stay whole
-# (0.58-1.13, final preset, benchmarks/realism.py; 0.68-1.38 with the finest
-# level's larger step, engine.FINE_LEARNING_RATE), for about twice the time.
+# (0.58-1.13, final preset, benchmarks/realism.py; 0.81-1.18 with the finer
+# levels' larger step, engine.FINE_LEARNING_RATE), for about twice the time.
 OVERSAMPLE_BELOW_CELL_PX = 16.0
 
 

@@ -41,18 +41,22 @@ STRUCTURE_WEIGHT = 0.05
 LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
 # Where crease cells span few texels at the finest level (under
 # FINE_STEP_BELOW_CELL_PX: an oversampled run, or an --upscale of a coarse
-# map), the finest level of a pyramid takes a larger step. It starts from the
-# level below and must join that layout's furrows, two texels wide; with the
-# coarser levels' step it settles with them in pieces. On the real head
-# (benchmarks/realism.py, final preset, cells of 18-22 texels there) crease
-# connectivity over the pattern's went from 0.58 to 0.68 on the nose, 0.78 to
-# 0.88 on the forehead, 0.79 to 1.03 on the chin, and 1.13 to 1.38 on the
-# cheek (over). Where cells span 45 texels (the bundled example, draft, seeds
-# 1-4) the same step lowered it from 0.61 to 0.43, so larger cells keep the
-# common step (the boundary lies between the two: 23-44 texels unmeasured);
-# so do the coarser levels, where a larger step starts to copy the pattern
-# (NCC excess 0.06 against the 0.05 bar).
-FINE_LEARNING_RATE = 0.09
+# map), every level above the coarsest takes twice the common step. The
+# coarsest lays out the crease network (it matches the pattern's
+# connectivity); each finer level starts from the one below and must join
+# that layout's furrows, two texels wide, and with the common step it settled
+# with them in pieces. On the real head (benchmarks/realism.py, final preset,
+# cells of 18-22 texels at the finest level) crease connectivity over the
+# pattern's went from 0.58 to 0.82 on the nose, 0.78 to 0.81 on the forehead,
+# 0.79 to 0.85 on the chin and 1.13 to 1.18 on the cheek. The finest level
+# alone at twice the step gave 0.74 on the nose and 1.26 on the cheek, at
+# three times 0.68 and 1.38. Where cells span 45 texels (the bundled example,
+# draft, seeds 1-4) a larger step lowered it (0.61 to 0.43 at three times);
+# at 28 texels it still helped (0.60 to 0.67), at 37.5 it no longer did (0.75
+# to 0.76), so cells from 32 texels keep the common step. So does the
+# coarsest level, where a larger step starts to copy the pattern (NCC excess
+# 0.06 against 0.05).
+FINE_LEARNING_RATE = 0.06
 FINE_STEP_BELOW_CELL_PX = 32.0
 MIN_LEVEL_SIDE = 96
 MIN_PATTERN_SIDE = 128  # a pattern that does not tile must keep this many px at the coarsest level
@@ -334,9 +338,9 @@ class Synthesis:
         return d
 
     def _learning_rate(self, k: int) -> float:
-        """The finest level's larger step where its cells are small (see FINE_LEARNING_RATE)."""
+        """The finer levels' larger step where the finest cells are small (see FINE_LEARNING_RATE)."""
         small_cells = all(0 < r.cell_px < FINE_STEP_BELOW_CELL_PX for r in self.regions)
-        return FINE_LEARNING_RATE if k == 0 and self._levels > 1 and small_cells else LEARNING_RATE
+        return FINE_LEARNING_RATE if k < self._levels - 1 and small_cells else LEARNING_RATE
 
     def _level_taps(self, k: int, step: int) -> int:
         """Tapped layers at this level: the full network only where a single level must do everything."""

@@ -184,9 +184,10 @@ def test_levels_take_the_shallower_network_except_the_coarsest(face, pattern):
     assert run._level_taps(2, 0) == engine.MIDDLE_LEVEL_TAPS  # the quick preview lays out with relu3_1
 
 
-def test_the_finest_level_takes_the_larger_step_only_where_its_cells_are_small(face, pattern):
-    """Cells of a few texels at the finest level (oversampled or upscaled coarse maps) join their
-    furrows with a larger step; large cells and the coarser levels keep the common one."""
+def test_the_finer_levels_take_the_larger_step_only_where_the_cells_are_small(face, pattern):
+    """Cells of a few texels at the finest level (oversampled or upscaled coarse maps): the levels
+    above the coarsest join its furrow layout with a larger step; the coarsest, which lays it out,
+    and maps with large cells keep the common one."""
     from dataclasses import replace
 
     from nexture_core.api import _region_for
@@ -200,7 +201,7 @@ def test_the_finest_level_takes_the_larger_step_only_where_its_cells_are_small(f
     large = replace(region, cell_px=engine.FINE_STEP_BELOW_CELL_PX * 1.5)
     run = engine.Synthesis(face, [small], sigma, settings)
     run._levels = 3
-    assert [run._learning_rate(k) for k in (2, 1, 0)] == [engine.LEARNING_RATE] * 2 + [engine.FINE_LEARNING_RATE]
+    assert [run._learning_rate(k) for k in (2, 1, 0)] == [engine.LEARNING_RATE] + [engine.FINE_LEARNING_RATE] * 2
     assert engine.FINE_LEARNING_RATE > engine.LEARNING_RATE
     run._levels = 1  # a single level lays out and refines at once: the common step
     assert run._learning_rate(0) == engine.LEARNING_RATE
