@@ -309,13 +309,9 @@ def unit_notes(settings: Settings, shape, patterns: Sequence) -> List[str]:
         note = units.resolution_note(p, t, settings.scale, settings.upscale)
         if note:
             warn(f"pattern '{p.id}': {note}", notes)
-    if units.oversampling(settings, shape[1], patterns) > 1:
-        warn(
-            f"crease cells under {units.OVERSAMPLE_BELOW_CELL_PX:g} texels: synthesized at twice the resolution "
-            "and shrunk, so their furrows stay whole (about 2x the time; oversample=False / --no-oversample skips it).",
-            notes,
-            NextureNote,
-        )
+    note = units.oversampling_note(settings, shape[1], patterns)
+    if note:
+        warn(note, notes, NextureNote)
     return notes
 
 

@@ -84,6 +84,9 @@ def physical_sizes_text(settings: Settings, width_px: Optional[int], patterns: S
     note = units.resolution_note(pattern, t, settings.scale, settings.upscale)
     if note:
         text += f"<br><span style='color:#d08020'>{note[0].upper() + note[1:]}</span>"
+    oversampled = units.oversampling_note(settings, width_px or 1, patterns)
+    if oversampled:
+        text += f"<br>{oversampled[0].upper() + oversampled[1:]}"
     return text
 
 

@@ -1,6 +1,7 @@
 """The engine: structure kept, detail from the pattern, determinism, cancel, settings errors."""
 
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -272,6 +273,24 @@ def test_oversampling_only_where_cells_are_small_and_the_texel_is_known(pattern)
     assert units.oversampling(Settings(texel_mm=0.1, upscale=4), 96, [pattern]) == 1  # x8 is not offered
     assert units.oversampling(Settings(), 96, [pattern]) == 1  # assumed texel: the pattern's own
     assert units.oversampling(Settings(map_width_mm=96 * 0.024), 96, [pattern]) == 2
+
+
+def test_an_oversampled_draft_run_tells_the_artist_to_deliver_with_the_final_preset(face, pattern):
+    """Oversampled cells keep their furrows whole only with the final preset's iterations: the note says so."""
+    from nexture_core.api import unit_notes
+
+    coarse = Settings(texel_mm=0.024, height_mm=1.0, backbone="random").validated()  # 12-texel cells
+
+    def oversample_note(settings):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notes = unit_notes(settings, face.shape, [pattern])
+        return next(n for n in notes if "twice the resolution" in n)
+
+    assert "--preset final" in oversample_note(coarse.replace(preset="draft"))
+    assert "--preset final" in oversample_note(coarse.replace(preset="preview"))
+    assert "--preset final" not in oversample_note(coarse.replace(preset="final"))
+    assert "--preset final" not in oversample_note(coarse.replace(iterations=5))  # the artist chose the schedule
 
 
 def test_an_oversampled_run_judges_pores_at_the_output_texel(monkeypatch, face):

@@ -374,9 +374,15 @@ def test_the_size_box_says_how_big_pores_and_cells_are_and_when_to_upscale(qtbot
     panel.texel_spin.setValue(0.02)
     text = panel.sizes_label.text()
     assert "0.02 mm</b> per output texel" in text and "pores" in text and "upscale" not in text
+    assert "twice the resolution" not in text  # 45-texel cells: drawn as they are
     panel.texel_spin.setValue(0.09)  # a 4k head: pores under three texels
     text = panel.sizes_label.text()
     assert "below what the map can draw" in text and "--upscale 2" in text
+    assert "twice the resolution" in text  # 10-texel cells are oversampled ...
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("draft"))
+    assert "--preset final" in panel.sizes_label.text()  # ... and delivered with the final preset
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("final"))
+    assert "--preset final" not in panel.sizes_label.text()
     panel.upscale_combo.setCurrentIndex(panel.upscale_combo.findData(2))
     assert "below what the map can draw" not in panel.sizes_label.text()
     assert "0.045 mm</b> per output texel" in panel.sizes_label.text()
