@@ -166,7 +166,7 @@ def oversampling_note(settings, width_px: int, patterns: Sequence) -> Optional[s
     # the pattern's and the cheek's 0.06 over; the final preset holds all four (README).
     hint = (
         f" For a delivered map use preset='final' / --preset final: at this cell size the {settings.preset} "
-        "preset leaves more furrows broken."
+        "preset strays from the pattern's crease network."
         if settings.preset != "final" and settings.iterations is None
         else ""
     )
