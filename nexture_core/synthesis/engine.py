@@ -42,20 +42,12 @@ LEARNING_RATE = 0.03  # Adam step in z units (detail / (Z_SPREAD * target std))
 # Where crease cells span few texels at the finest level (under
 # FINE_STEP_BELOW_CELL_PX: an oversampled run, or an --upscale of a coarse
 # map), every level above the coarsest takes twice the common step. The
-# coarsest lays out the crease network (it matches the pattern's
-# connectivity); each finer level starts from the one below and must join
-# that layout's furrows, two texels wide, and with the common step it settled
-# with them in pieces. On the real head (benchmarks/realism.py, final preset,
-# cells of 18-22 texels at the finest level) crease connectivity over the
-# pattern's went from 0.58 to 0.82 on the nose, 0.78 to 0.81 on the forehead,
-# 0.79 to 0.85 on the chin and 1.13 to 1.18 on the cheek. The finest level
-# alone at twice the step gave 0.74 on the nose and 1.26 on the cheek, at
-# three times 0.68 and 1.38. Where cells span 45 texels (the bundled example,
-# draft, seeds 1-4) a larger step lowered it (0.61 to 0.43 at three times);
-# at 28 texels it still helped (0.60 to 0.67), at 37.5 it no longer did (0.75
-# to 0.76), so cells from 32 texels keep the common step. So does the
-# coarsest level, where a larger step starts to copy the pattern (NCC excess
-# 0.06 against 0.05).
+# coarsest lays out the crease network; each finer level must join that
+# layout's furrows, two texels wide, and with the common step it settles with
+# them in pieces (real head, final preset: nose 0.58 -> 0.82 of the pattern's
+# connectivity, all four regions in range; README, realism). At 28-texel
+# cells it still helps (0.60 -> 0.67), at 37.5 no longer (0.75 -> 0.76), at
+# 45 it hurts; on the coarsest level it starts to copy the pattern.
 FINE_LEARNING_RATE = 0.06
 FINE_STEP_BELOW_CELL_PX = 32.0
 MIN_LEVEL_SIDE = 96
